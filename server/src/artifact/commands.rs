@@ -1,0 +1,126 @@
+//! Slash commands written in an artifact: lines starting with `/name` in
+//! shell-ish fenced blocks, and inline code spans that start with one.
+
+use crate::syntax::block::CodeBlock;
+use crate::syntax::inline::CodeSpan;
+use crate::text::{TextRange, to_u32};
+
+use super::model::CommandUse;
+
+const SHELLISH: &[&str] = &[
+    "",
+    "bash",
+    "sh",
+    "shell",
+    "zsh",
+    "console",
+    "text",
+    "txt",
+    "plaintext",
+    "claude",
+];
+
+pub fn find(text: &str, blocks: &[CodeBlock], spans: &[CodeSpan]) -> Vec<CommandUse> {
+    let mut out = Vec::new();
+    for b in blocks
+        .iter()
+        .filter(|b| SHELLISH.contains(&b.lang.as_str()))
+    {
+        let mut pos = b.content.start as usize;
+        for line in b.content.slice(text).split_inclusive('\n') {
+            let start = pos;
+            pos += line.len();
+            let body = line.trim_end_matches(['\n', '\r']);
+            let lead = body.len() - body.trim_start().len();
+            if let Some(c) = parse_line(body.trim_start(), start + lead, true) {
+                out.push(c);
+            }
+        }
+    }
+    for s in spans {
+        if let Some(c) = parse_line(&s.text, s.range.start as usize, false) {
+            out.push(c);
+        }
+    }
+    out.sort_by_key(|c| c.range.start);
+    out
+}
+
+/// `/name arg "quoted arg" --flag`, with a trailing `# comment` dropped.
+fn parse_line(line: &str, at: usize, in_code_block: bool) -> Option<CommandUse> {
+    let rest = line.strip_prefix('/')?;
+    let name_len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == ':'))
+        .unwrap_or(rest.len());
+    let name = rest.get(..name_len)?;
+    let after = rest.get(name_len..).unwrap_or("");
+    if name.is_empty()
+        || !name.starts_with(|c: char| c.is_ascii_alphabetic())
+        || !(after.is_empty() || after.starts_with(char::is_whitespace))
+    {
+        return None;
+    }
+    let mut args = Vec::new();
+    let mut i = 1 + name_len;
+    let bytes = line.as_bytes();
+    let mut end = line.len();
+    while i < line.len() {
+        let Some(&b) = bytes.get(i) else { break };
+        if b.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        if b == b'#' {
+            end = line.get(..i).unwrap_or(line).trim_end().len();
+            break;
+        }
+        let (word_start, word_end, next) = if b == b'"' || b == b'\'' {
+            let close = line
+                .get(i + 1..)
+                .and_then(|r| r.find(b as char))
+                .map(|c| i + 1 + c);
+            match close {
+                Some(c) => (i + 1, c, c + 1),
+                None => (i + 1, line.len(), line.len()),
+            }
+        } else {
+            let e = line
+                .get(i..)
+                .and_then(|r| r.find(char::is_whitespace))
+                .map_or(line.len(), |e| i + e);
+            (i, e, e)
+        };
+        let word = line.get(word_start..word_end).unwrap_or("");
+        args.push((
+            word.to_string(),
+            TextRange::from_usize(at + word_start, at + word_end),
+        ));
+        i = next;
+    }
+    let end = end.min(line.trim_end().len());
+    Some(CommandUse {
+        name: format!("/{name}"),
+        name_range: TextRange::from_usize(at, at + 1 + name_len),
+        args,
+        range: TextRange::new(to_u32(at), to_u32(at + end)),
+        in_code_block,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_lines() {
+        let c = parse_line("/implement plan.md --dry-run   # first", 10, true).unwrap();
+        assert_eq!(c.name, "/implement");
+        let words: Vec<_> = c.args.iter().map(|a| a.0.as_str()).collect();
+        assert_eq!(words, vec!["plan.md", "--dry-run"]);
+        assert_eq!(c.args[0].1, TextRange::new(21, 28));
+        let q = parse_line("/research \"K8s upgrade\"", 0, false).unwrap();
+        assert_eq!(q.args[0].0, "K8s upgrade");
+        assert!(parse_line("/src/auth/", 0, false).is_none());
+        assert!(parse_line("/ not", 0, false).is_none());
+    }
+}

@@ -1,0 +1,9 @@
+//! The artifact model: what one file is and says, as owned data.
+
+mod commands;
+mod extract;
+mod model;
+pub mod sections;
+
+pub use extract::{Parsers, build, looks_like_path};
+pub use model::*;

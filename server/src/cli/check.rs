@@ -1,0 +1,70 @@
+//! `agentops-lsp check`.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::rules::{self, Severity};
+use crate::workspace::{self, CacheMode, Workspace};
+
+use super::output;
+use super::{CheckArgs, Format};
+
+pub fn run(args: &CheckArgs) -> ExitCode {
+    let root = &args.root;
+    if !root.is_dir() {
+        eprintln!("agentops-lsp: `{}` is not a folder", root.display());
+        return ExitCode::from(2);
+    }
+    let mut ws = Workspace::new(root);
+    let has_artifacts = root.join(ws.artifacts_dir()).is_dir()
+        || ws.schemas.root_folders().any(|r| root.join(r).is_dir());
+    if !has_artifacts {
+        eprintln!(
+            "agentops-lsp: no `{}/` folder in `{}`: nothing to check (artifacts live in {}/<flavor>/, bundles in .agentops/bundles/)",
+            ws.artifacts_dir(),
+            root.display(),
+            ws.artifacts_dir()
+        );
+        if ws.setup_diagnostics.is_empty() {
+            return ExitCode::SUCCESS;
+        }
+    }
+    let cache = match (&args.no_cache, &args.cache_dir) {
+        (true, _) => CacheMode::Off,
+        (false, Some(dir)) => CacheMode::Dir(dir.clone()),
+        (false, None) => CacheMode::default_dir(),
+    };
+    let stats = workspace::scan(&mut ws, &cache);
+    let diags = rules::check_workspace(&ws);
+    let text = match args.format {
+        Format::Human => output::human(&ws, &diags),
+        Format::Json => output::json(&ws, &diags),
+        Format::Sarif => output::sarif(&ws, &diags),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(text.as_bytes()).is_err() {
+        return ExitCode::from(2);
+    }
+    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    if args.stats {
+        let _ = stdout.write_all(output::stats(&ws, &diags).as_bytes());
+    }
+    if args.format == Format::Human {
+        eprintln!(
+            "{} errors, {} warnings, {} infos, {} hints in {} files ({} parsed, {} from cache, {} ms)",
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info),
+            count(Severity::Hint),
+            stats.files,
+            stats.parsed,
+            stats.from_cache,
+            stats.elapsed.as_millis()
+        );
+    }
+    if count(Severity::Error) > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

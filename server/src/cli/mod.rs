@@ -1,0 +1,72 @@
+//! The command line: a thin face over the workspace and rules.
+
+mod check;
+pub mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "agentops-lsp",
+    version,
+    about = "Language server and checker for agentops workflow artifacts"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Validate every artifact of a workspace; exit 1 on any error, 2 on usage or I/O failure.
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Workspace root (the folder holding `agentops/`).
+    #[arg(default_value = ".")]
+    pub root: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Parse every file, ignoring and not writing the index cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Index cache folder (default: $AGENTOPS_LSP_CACHE, $XDG_CACHE_HOME/agentops-lsp or ~/.cache/agentops-lsp).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Print files seen, per-kind counts and per-severity counts after the diagnostics.
+    #[arg(long)]
+    pub stats: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum Format {
+    /// `path:line:col: severity[code]: message`
+    Human,
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Some(Command::Check(args)) => check::run(&args),
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! agentops-lsp: checks the markdown artifacts of agentops workflows.
+//!
+//! The pipeline, each layer depending only on those before it:
+//! `text → syntax → schema → artifact → workspace → rules → cli`.
+//! See `docs/architecture.md`.
+
+pub mod artifact;
+pub mod cli;
+pub mod config;
+pub mod rules;
+pub mod schema;
+pub mod syntax;
+pub mod text;
+pub mod workspace;

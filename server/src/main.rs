@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    agentops_lsp::cli::main()
+}

@@ -1,0 +1,316 @@
+//! Rules: pure functions from the workspace to diagnostics.
+//!
+//! One file per rule family. Each rule reports with its stable code at the
+//! default severity from `RULES`; `agentops.toml` may change or silence it.
+
+mod frontmatter;
+mod links;
+mod paths;
+mod sections;
+mod status;
+mod values;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::artifact::Artifact;
+use crate::text::TextRange;
+use crate::workspace::Workspace;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Root-relative path of the file the range is in.
+    pub path: String,
+    pub code: &'static str,
+    pub severity: Severity,
+    pub range: TextRange,
+    pub message: String,
+    pub related: Vec<Related>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub path: String,
+    pub range: TextRange,
+    pub message: String,
+}
+
+pub struct Rule {
+    pub code: &'static str,
+    pub default: Severity,
+    pub summary: &'static str,
+}
+
+/// Every code the checker can report, documented in `docs/rules.md`.
+pub const RULES: &[Rule] = &[
+    Rule {
+        code: "frontmatter-invalid",
+        default: Severity::Error,
+        summary: "The YAML frontmatter does not parse.",
+    },
+    Rule {
+        code: "frontmatter-missing-field",
+        default: Severity::Warning,
+        summary: "A field the kind requires is absent.",
+    },
+    Rule {
+        code: "frontmatter-invalid-value",
+        default: Severity::Error,
+        summary: "A field's value has the wrong type or is not one of its allowed values.",
+    },
+    Rule {
+        code: "frontmatter-unknown-field",
+        default: Severity::Info,
+        summary: "A field the kind does not declare.",
+    },
+    Rule {
+        code: "section-missing",
+        default: Severity::Warning,
+        summary: "A section the kind requires is absent.",
+    },
+    Rule {
+        code: "section-order",
+        default: Severity::Warning,
+        summary: "A section appears out of the kind's order.",
+    },
+    Rule {
+        code: "section-unexpected",
+        default: Severity::Info,
+        summary: "A section the kind does not allow.",
+    },
+    Rule {
+        code: "title-missing",
+        default: Severity::Warning,
+        summary: "The artifact has no level-1 title.",
+    },
+    Rule {
+        code: "spec-folder-name",
+        default: Severity::Warning,
+        summary: "A work-item folder's name breaks its declared shape.",
+    },
+    Rule {
+        code: "artifact-unknown",
+        default: Severity::Warning,
+        summary: "A file in a flavor folder matches none of its kinds.",
+    },
+    Rule {
+        code: "artifact-unreadable",
+        default: Severity::Error,
+        summary: "A file could not be read or parsed (binary, not UTF-8, too large).",
+    },
+    Rule {
+        code: "phase-prerequisite-missing",
+        default: Severity::Warning,
+        summary: "An artifact exists before the artifact its phase needs.",
+    },
+    Rule {
+        code: "phase-status-mismatch",
+        default: Severity::Warning,
+        summary: "A status contradicts the artifact's checkboxes.",
+    },
+    Rule {
+        code: "link-broken",
+        default: Severity::Error,
+        summary: "A relative link, anchor or reference does not resolve.",
+    },
+    Rule {
+        code: "code-path-missing",
+        default: Severity::Hint,
+        summary: "A declared code path does not exist.",
+    },
+    Rule {
+        code: "command-unknown",
+        default: Severity::Warning,
+        summary: "A slash command no flavor knows.",
+    },
+    Rule {
+        code: "command-argument",
+        default: Severity::Error,
+        summary: "A slash command's arguments are wrong.",
+    },
+    Rule {
+        code: "bundle-missing",
+        default: Severity::Error,
+        summary: "A bundle that is loaded does not exist.",
+    },
+    Rule {
+        code: "bundle-invalid",
+        default: Severity::Error,
+        summary: "A bundle is malformed or its snapshot is corrupt.",
+    },
+    Rule {
+        code: "bundle-stale",
+        default: Severity::Warning,
+        summary: "A bundle's sources changed since it was saved.",
+    },
+    Rule {
+        code: "route-missing",
+        default: Severity::Warning,
+        summary: "A cross-flavor route names an artifact that does not exist.",
+    },
+    Rule {
+        code: "law-validate-before-execute",
+        default: Severity::Error,
+        summary: "`/implement --execute` without a dry run or an approved plan.",
+    },
+    Rule {
+        code: "flavor-invalid",
+        default: Severity::Error,
+        summary: "A user flavor file is malformed.",
+    },
+    Rule {
+        code: "config-invalid",
+        default: Severity::Error,
+        summary: "`agentops.toml` is malformed.",
+    },
+];
+
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.code == code)
+}
+
+/// The nearest known rule code, for "did you mean".
+pub fn closest_code(code: &str) -> Option<&'static str> {
+    closest(code, RULES.iter().map(|r| r.code))
+}
+
+/// The candidate closest to `word` when close enough to be a typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let w = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&w, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d > 0 && *d <= (c.len() / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Collects one artifact's findings; severities and `off` are applied on push.
+pub struct Sink<'a> {
+    ws: &'a Workspace,
+    path: &'a str,
+    pub out: Vec<Diagnostic>,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(ws: &'a Workspace, path: &'a str) -> Sink<'a> {
+        Sink {
+            ws,
+            path,
+            out: Vec::new(),
+        }
+    }
+
+    pub fn push(
+        &mut self,
+        code: &'static str,
+        range: TextRange,
+        message: impl Into<String>,
+    ) -> Option<&mut Diagnostic> {
+        let default = rule(code).map_or(Severity::Warning, |r| r.default);
+        self.push_at(code, default, range, message)
+    }
+
+    /// Pushes with a severity chosen by the rule (e.g. by phase) before config applies.
+    pub fn push_at(
+        &mut self,
+        code: &'static str,
+        default: Severity,
+        range: TextRange,
+        message: impl Into<String>,
+    ) -> Option<&mut Diagnostic> {
+        let configured = match self.ws.config.rules.get(code) {
+            Some(level) => level.severity()?,
+            None => default,
+        };
+        self.out.push(Diagnostic {
+            path: self.path.to_string(),
+            code,
+            severity: configured,
+            range,
+            message: message.into(),
+            related: Vec::new(),
+        });
+        self.out.last_mut()
+    }
+}
+
+/// Every diagnostic for one artifact.
+pub fn check_artifact(ws: &Workspace, art: &Artifact) -> Vec<Diagnostic> {
+    let mut sink = Sink::new(ws, &art.path);
+    if let Some(p) = &art.problem {
+        sink.push("artifact-unreadable", art.anchor(), p.message.clone());
+        if art.lines.is_empty() {
+            return sink.out;
+        }
+    }
+    paths::check(ws, art, &mut sink);
+    frontmatter::check(ws, art, &mut sink);
+    if let Some(kind) = ws.kind_of(art) {
+        sections::check(art, kind, &mut sink);
+        status::check(art, kind, &mut sink);
+    }
+    links::check(ws, art, &mut sink);
+    sink.out
+        .sort_by_key(|d| (d.range.start, d.range.end, d.code));
+    sink.out
+}
+
+/// Every diagnostic of the workspace, sorted by path and position.
+pub fn check_workspace(ws: &Workspace) -> Vec<Diagnostic> {
+    let mut all: Vec<Diagnostic> = ws
+        .setup_diagnostics
+        .iter()
+        .filter_map(|d| {
+            let sev = ws.config.severity(d.code, d.severity)?;
+            Some(Diagnostic {
+                severity: sev,
+                ..d.clone()
+            })
+        })
+        .collect();
+    let per_file: Vec<Vec<Diagnostic>> = ws
+        .artifacts
+        .par_iter()
+        .map(|(_, a)| check_artifact(ws, a))
+        .collect();
+    all.extend(per_file.into_iter().flatten());
+    all.sort_by(|a, b| (&a.path, a.range.start, a.code).cmp(&(&b.path, b.range.start, b.code)));
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for r in RULES {
+            assert!(seen.insert(r.code), "{} twice", r.code);
+            assert!(r.code.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+        }
+        assert_eq!(closest_code("section-mising"), Some("section-missing"));
+        assert_eq!(closest_code("zzz"), None);
+    }
+}

@@ -1,0 +1,206 @@
+//! title-missing, section-missing, section-order, section-unexpected.
+
+use crate::artifact::Artifact;
+use crate::artifact::sections::{heading_matches, matched};
+use crate::schema::{ExtraSections, Kind};
+
+use super::Sink;
+use super::frontmatter::kind_name;
+
+pub fn check(art: &Artifact, kind: &Kind, sink: &mut Sink) {
+    if kind.title.required && art.title().is_none() {
+        let hint = kind
+            .title
+            .patterns
+            .first()
+            .map(|p| format!(": `# {p}`"))
+            .unwrap_or_default();
+        sink.push(
+            "title-missing",
+            art.anchor(),
+            format!("{} must start with a level-1 title{hint}", kind_name(kind)),
+        );
+    }
+    let found = matched(art, kind);
+    missing(art, kind, &found, sink);
+    if kind.ordered {
+        order(art, kind, &found, sink);
+    }
+    if kind.extra_sections == ExtraSections::Report {
+        unexpected(art, kind, &found, sink);
+    }
+}
+
+fn missing(art: &Artifact, kind: &Kind, found: &[(usize, usize)], sink: &mut Sink) {
+    for (si, sec) in kind.sections.iter().enumerate() {
+        if !sec.required || found.iter().any(|&(s, _)| s == si) {
+            continue;
+        }
+        // A sub-section is only missing when its parent is there.
+        let parent_node = match &sec.parent {
+            Some(p) => {
+                let Some(pi) = kind.sections.iter().position(|s| &s.id == p) else {
+                    continue;
+                };
+                match found
+                    .iter()
+                    .find(|&&(s, _)| s == pi)
+                    .and_then(|&(_, n)| art.sections.get(n))
+                {
+                    Some(node) => Some(node),
+                    None => continue,
+                }
+            }
+            None => None,
+        };
+        let hashes = "#".repeat(sec.level as usize);
+        let aliases = if sec.aliases.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (or {})",
+                sec.aliases
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let (range, place) = match parent_node {
+            Some(p) => (p.range, format!(" under `{}`", p.text)),
+            None => (art.anchor(), String::new()),
+        };
+        sink.push(
+            "section-missing",
+            range,
+            format!(
+                "{} requires section `{hashes} {}`{aliases}{place}",
+                kind_name(kind),
+                sec.heading
+            ),
+        );
+    }
+}
+
+/// Reports the fewest headings that, moved, would restore the declared order
+/// (those outside a longest increasing run), each among its siblings.
+fn order(art: &Artifact, kind: &Kind, found: &[(usize, usize)], sink: &mut Sink) {
+    let mut groups: Vec<(Option<&str>, Vec<(usize, usize)>)> = Vec::new();
+    for &(si, ni) in found {
+        let parent = kind.sections.get(si).and_then(|s| s.parent.as_deref());
+        match groups.iter_mut().find(|(p, _)| *p == parent) {
+            Some((_, v)) => v.push((si, ni)),
+            None => groups.push((parent, vec![(si, ni)])),
+        }
+    }
+    for (_, group) in groups {
+        let keys: Vec<usize> = group.iter().map(|&(s, _)| s).collect();
+        let keep = longest_increasing(&keys);
+        for (i, &(si, ni)) in group.iter().enumerate() {
+            if keep.contains(&i) {
+                continue;
+            }
+            let (Some(node), Some(sec)) = (art.sections.get(ni), kind.sections.get(si)) else {
+                continue;
+            };
+            // The first kept section that should come after this one.
+            let before = keep
+                .iter()
+                .filter_map(|&k| group.get(k))
+                .find(|&&(s, _)| s > si)
+                .and_then(|&(s, _)| kind.sections.get(s));
+            let msg = match before {
+                Some(b) => format!("`{}` should come before `{}`", sec.heading, b.heading),
+                None => {
+                    let after = keep
+                        .iter()
+                        .rev()
+                        .filter_map(|&k| group.get(k))
+                        .find(|&&(s, _)| s < si)
+                        .and_then(|&(s, _)| kind.sections.get(s));
+                    match after {
+                        Some(a) => format!("`{}` should come after `{}`", sec.heading, a.heading),
+                        None => format!("`{}` is out of order", sec.heading),
+                    }
+                }
+            };
+            sink.push("section-order", node.range, msg);
+        }
+    }
+}
+
+/// Indices of one longest strictly increasing subsequence (patience sorting).
+fn longest_increasing(keys: &[usize]) -> Vec<usize> {
+    let mut tails: Vec<usize> = Vec::new();
+    let mut prev: Vec<Option<usize>> = vec![None; keys.len()];
+    for (i, &k) in keys.iter().enumerate() {
+        let pos = tails.partition_point(|&t| keys.get(t).is_some_and(|&v| v < k));
+        if pos > 0 {
+            prev[i] = tails.get(pos - 1).copied();
+        }
+        if pos == tails.len() {
+            tails.push(i);
+        } else if let Some(slot) = tails.get_mut(pos) {
+            *slot = i;
+        }
+    }
+    let mut out = Vec::new();
+    let mut cur = tails.last().copied();
+    while let Some(i) = cur {
+        out.push(i);
+        cur = prev.get(i).copied().flatten();
+    }
+    out.reverse();
+    out
+}
+
+fn unexpected(art: &Artifact, kind: &Kind, found: &[(usize, usize)], sink: &mut Sink) {
+    let top_level = kind
+        .sections
+        .iter()
+        .filter(|s| s.parent.is_none())
+        .map(|s| s.level)
+        .min()
+        .unwrap_or(2);
+    for (ni, node) in art.sections.iter().enumerate() {
+        if node.level != top_level || found.iter().any(|&(_, n)| n == ni) {
+            continue;
+        }
+        let near = kind
+            .sections
+            .iter()
+            .filter(|s| s.level == top_level)
+            .find(|s| heading_matches(s, &node.text));
+        if near.is_some() {
+            continue;
+        }
+        let allowed: Vec<&str> = kind
+            .sections
+            .iter()
+            .filter(|s| s.level == top_level)
+            .map(|s| s.heading.as_str())
+            .collect();
+        sink.push(
+            "section-unexpected",
+            node.range,
+            format!(
+                "`{}` is not a {} section; its sections are: {}",
+                node.text,
+                kind_name(kind),
+                allowed.join(", ")
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::longest_increasing;
+
+    #[test]
+    fn lis() {
+        assert_eq!(longest_increasing(&[3, 0, 1, 2]), vec![1, 2, 3]);
+        assert_eq!(longest_increasing(&[0, 2, 1, 3]).len(), 3);
+        assert!(longest_increasing(&[]).is_empty());
+    }
+}

@@ -1,0 +1,97 @@
+//! phase-status-mismatch inside one artifact: a status that its own
+//! checkboxes contradict.
+
+use crate::artifact::Artifact;
+use crate::artifact::sections::find_section;
+use crate::schema::{Kind, StatusRule};
+
+use super::Sink;
+
+/// Lowercase words of a status value, emoji and punctuation dropped: "✅ Passed" → "passed".
+pub fn normalize_status(value: &str) -> String {
+    value
+        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.replace('_', " ").to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn status_in(values: &[String], status: &str) -> bool {
+    let s = normalize_status(status);
+    values.iter().any(|v| normalize_status(v) == s)
+}
+
+pub fn check(art: &Artifact, kind: &Kind, sink: &mut Sink) {
+    let (Some(rule), Some(status)) = (&kind.status, &art.status) else {
+        return;
+    };
+    let (scope, label) = match &rule.checklist {
+        Some(id) => match find_section(art, kind, id) {
+            Some(sec) => (Some(sec.extent()), format!("items in `{}`", sec.text)),
+            None => return,
+        },
+        None => (None, "tasks".to_string()),
+    };
+    let tasks: Vec<_> = art
+        .tasks
+        .iter()
+        .filter(|t| scope.is_none_or(|r| r.contains_range(t.range)))
+        .collect();
+    let open: Vec<_> = tasks.iter().filter(|t| !t.checked).collect();
+    let finished = status_in(&rule.done, &status.value) || status_in(&rule.approved, &status.value);
+    if finished && rule.done_requires_checked && !open.is_empty() {
+        let msg = format!(
+            "status is `{}` but {} of {} {label} are still open",
+            status.value,
+            open.len(),
+            tasks.len()
+        );
+        if let Some(d) = sink.push("phase-status-mismatch", status.range, msg)
+            && let Some(first) = open.first()
+        {
+            d.related.push(super::Related {
+                path: art.path.clone(),
+                range: first.range,
+                message: "first open item".into(),
+            });
+        }
+    } else if rule.checked_requires_done
+        && !tasks.is_empty()
+        && open.is_empty()
+        && !status_in(&rule.done, &status.value)
+    {
+        sink.push(
+            "phase-status-mismatch",
+            status.range,
+            format!(
+                "all {} {label} are checked but status is `{}`; mark it {}",
+                tasks.len(),
+                status.value,
+                done_word(rule)
+            ),
+        );
+    }
+}
+
+fn done_word(rule: &StatusRule) -> String {
+    rule.done
+        .first()
+        .map_or("done".to_string(), |d| format!("`{d}`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_normalize() {
+        assert_eq!(normalize_status("✅ Passed"), "passed");
+        assert_eq!(
+            normalize_status("⚠️ Passed with Issues"),
+            "passed with issues"
+        );
+        assert_eq!(normalize_status("In Progress"), "in progress");
+        assert!(status_in(&["in progress".into()], "in_progress"));
+    }
+}

@@ -1,0 +1,19 @@
+//! The flavors compiled into the binary, from `grammars/flavors/`.
+
+/// `(name, toml)` of every built-in flavor, in load order.
+pub fn builtin_sources() -> [(&'static str, &'static str); 3] {
+    [
+        (
+            "builtin:product-dev",
+            include_str!("../../../grammars/flavors/product-dev.toml"),
+        ),
+        (
+            "builtin:infrastructure-ops",
+            include_str!("../../../grammars/flavors/infrastructure-ops.toml"),
+        ),
+        (
+            "builtin:context-bundles",
+            include_str!("../../../grammars/flavors/context-bundles.toml"),
+        ),
+    ]
+}

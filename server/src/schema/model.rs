@@ -1,0 +1,350 @@
+//! The flavor schema format: what a `grammars/flavors/*.toml` file may say.
+//!
+//! These types are the whole contract between data and code: a flavor is
+//! only ever read through them, so adding a flavor never needs Rust.
+//! Every field is documented in `docs/flavors.md`; the JSON Schema in
+//! `grammars/flavor.schema.json` mirrors this file and must change with it.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlavorFile {
+    pub flavor: FlavorMeta,
+    #[serde(default)]
+    pub phases: Vec<Phase>,
+    /// Named path captures whose text has a required shape (e.g. spec folders).
+    #[serde(default)]
+    pub captures: Vec<CaptureRule>,
+    #[serde(default)]
+    pub kinds: Vec<Kind>,
+    #[serde(default)]
+    pub commands: Vec<Command>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlavorMeta {
+    /// Stable id, kebab-case (`product-dev`).
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Folder names under `agentops/` that belong to this flavor. Defaults to `[name]`.
+    #[serde(default)]
+    pub folders: Vec<String>,
+    /// Folders relative to the workspace root that belong to this flavor
+    /// wherever `agentops/` is not their parent (`.agentops/bundles`).
+    #[serde(default)]
+    pub roots: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    pub id: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// The slash command that drives this phase (`/write-spec`).
+    #[serde(default)]
+    pub command: Option<String>,
+    /// Phases that must be done before this one may start.
+    #[serde(default)]
+    pub requires: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaptureRule {
+    /// The capture name used in path patterns (`{folder}`).
+    pub name: String,
+    /// A regular expression the whole captured text must match.
+    pub pattern: String,
+    /// Human wording of the shape, used in messages (`YYYY-MM-DD-kebab-name`).
+    #[serde(default)]
+    pub description: String,
+    /// At most this many `-`-separated words after the date prefix, when set.
+    #[serde(default)]
+    pub max_words: Option<usize>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kind {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// The phase an artifact of this kind belongs to.
+    pub phase: String,
+    /// Path patterns relative to the flavor folder: `{capture}` matches one
+    /// path segment part, `*` any text within a segment, `**` any segments.
+    pub paths: Vec<String>,
+    /// Template of the work-item key built from captures (`{folder}`); a
+    /// constant groups all matches into one item (`product`).
+    #[serde(default)]
+    pub work_item: Option<String>,
+    #[serde(default)]
+    pub title: TitleRule,
+    #[serde(default)]
+    pub frontmatter: FrontmatterRule,
+    #[serde(default)]
+    pub fields: Vec<Field>,
+    #[serde(default)]
+    pub sections: Vec<Section>,
+    /// What to do with level-2 headings that match no declared section.
+    #[serde(default)]
+    pub extra_sections: ExtraSections,
+    /// Whether declared sections must appear in the declared order.
+    #[serde(default = "yes")]
+    pub ordered: bool,
+    #[serde(default)]
+    pub status: Option<StatusRule>,
+    #[serde(default)]
+    pub prerequisites: Vec<Prerequisite>,
+    #[serde(default)]
+    pub code_paths: Vec<CodePathSource>,
+    /// Section ids (or `title`) that a context bundle digest keeps.
+    #[serde(default)]
+    pub essential_sections: Vec<String>,
+    /// Markdown used to create an artifact of this kind; `{{name}}`-style
+    /// placeholders: title, name, date, topic, plus every path capture.
+    #[serde(default)]
+    pub template: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TitleRule {
+    /// Whether a level-1 heading must exist (default true).
+    #[serde(default = "yes")]
+    pub required: bool,
+    /// Expected shapes of the title, `{name}` standing for free text.
+    #[serde(default)]
+    pub patterns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FrontmatterRule {
+    /// Frontmatter may be absent; validated when present.
+    #[default]
+    Optional,
+    /// Frontmatter must be present.
+    Required,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExtraSections {
+    #[default]
+    Allow,
+    Report,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: FieldType,
+    #[serde(default)]
+    pub required: bool,
+    /// Allowed values for `enum` (compared case-insensitively).
+    #[serde(default)]
+    pub values: Vec<String>,
+    #[serde(default)]
+    pub description: String,
+    /// Other accepted key spellings (`last-updated` for `last_updated`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FieldType {
+    String,
+    Date,
+    Datetime,
+    Enum,
+    List,
+    Bool,
+    Number,
+    Path,
+    /// Anything, including nested mappings.
+    Any,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub id: String,
+    pub heading: String,
+    #[serde(default = "two")]
+    pub level: u8,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub required: bool,
+    /// Id of the enclosing section for sub-sections (level 3 and deeper).
+    #[serde(default)]
+    pub parent: Option<String>,
+    #[serde(default)]
+    pub description: String,
+}
+
+fn two() -> u8 {
+    2
+}
+
+/// Where an artifact says how far along it is.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusRule {
+    /// Frontmatter key holding the status.
+    #[serde(default)]
+    pub field: Option<String>,
+    /// Bold label holding the status (`**Status:** ✅ Passed`, `Overall Status: …`).
+    #[serde(default)]
+    pub label: Vec<String>,
+    /// Values (case-insensitive, emoji ignored) meaning the work is finished.
+    #[serde(default)]
+    pub done: Vec<String>,
+    /// Values meaning the artifact is approved for the next phase.
+    #[serde(default)]
+    pub approved: Vec<String>,
+    /// Values meaning work has started but is not finished.
+    #[serde(default)]
+    pub in_progress: Vec<String>,
+    /// Section id whose checkboxes must all be checked for done/approved;
+    /// when unset, every checkbox in the artifact counts.
+    #[serde(default)]
+    pub checklist: Option<String>,
+    /// Report a finished status while checkboxes are still open.
+    #[serde(default = "yes")]
+    pub done_requires_checked: bool,
+    /// Report all checkboxes checked while the status says not finished.
+    #[serde(default)]
+    pub checked_requires_done: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prerequisite {
+    /// Kind id that must exist in the same work item.
+    pub kind: String,
+    /// When set, that artifact's status must be one of its `done`/`approved` values.
+    #[serde(default)]
+    pub state: Option<PrerequisiteState>,
+    #[serde(default)]
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PrerequisiteState {
+    Exists,
+    Done,
+    Approved,
+}
+
+/// A place in an artifact that declares code paths it produces or touches.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodePathSource {
+    pub from: CodePathFrom,
+    /// Section id (for `section-code`, `section-list`).
+    #[serde(default)]
+    pub section: Option<String>,
+    /// Frontmatter key (for `field`).
+    #[serde(default)]
+    pub field: Option<String>,
+    /// Bold label (for `label`, e.g. `File`).
+    #[serde(default)]
+    pub label: Option<String>,
+    /// What the artifact does to these paths.
+    #[serde(default)]
+    pub action: CodePathAction,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CodePathFrom {
+    /// A frontmatter list of paths or globs.
+    Field,
+    /// Backticked paths inside a section (and its sub-sections).
+    SectionCode,
+    /// `**File:** path:line` bold-label lines.
+    Label,
+    /// Task lines ending in "… in path/to/file".
+    TaskSuffix,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CodePathAction {
+    #[default]
+    Produce,
+    Edit,
+    Create,
+    Delete,
+    Reference,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Command {
+    /// With the slash: `/implement`.
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub phase: Option<String>,
+    #[serde(default)]
+    pub args: Vec<CommandArg>,
+    #[serde(default)]
+    pub flags: Vec<CommandFlag>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandArg {
+    pub name: String,
+    #[serde(default)]
+    pub required: bool,
+    /// `text`, `artifact`, or `bundle`.
+    #[serde(default = "text")]
+    pub kind: String,
+    /// For `artifact` arguments: kind ids the file must be.
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    #[serde(default)]
+    pub description: String,
+}
+
+fn text() -> String {
+    "text".to_string()
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandFlag {
+    /// With the dashes: `--dry-run`.
+    pub name: String,
+    /// Whether the flag takes a value (`--type plan`).
+    #[serde(default)]
+    pub value: bool,
+    #[serde(default)]
+    pub values: Vec<String>,
+    #[serde(default)]
+    pub description: String,
+    /// Flags that cannot be given together with this one.
+    #[serde(default)]
+    pub conflicts: Vec<String>,
+}

@@ -1,0 +1,256 @@
+//! Inline content: links and code spans, parsed by tree-sitter-md's inline
+//! grammar only for the inline nodes that can hold one.
+//!
+//! The inline pass costs about twice the block pass, and most paragraphs
+//! hold neither a link nor code, so a byte test picks the nodes worth it.
+
+use serde::{Deserialize, Serialize};
+use tree_sitter::{Node, Parser, Point, Range};
+
+use crate::text::{LineMap, TextRange, to_u32};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Inlines {
+    pub links: Vec<Link>,
+    pub code_spans: Vec<CodeSpan>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum LinkKind {
+    Inline,
+    Image,
+    /// `[text][label]` or `[label][]`: resolved through a definition.
+    Reference,
+    Autolink,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    pub kind: LinkKind,
+    /// The destination as written (angle brackets removed); for reference
+    /// links, empty until resolved against a definition.
+    pub dest: String,
+    /// Normalized label of a reference link.
+    pub label: Option<String>,
+    pub range: TextRange,
+    /// The destination (or label) text, where a fix would edit.
+    pub dest_range: TextRange,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CodeSpan {
+    pub text: String,
+    /// The content between the backticks.
+    pub range: TextRange,
+}
+
+/// Code spans longer than this are code, not a path or a command.
+const MAX_SPAN: usize = 300;
+
+pub fn new_parser() -> Parser {
+    let mut parser = Parser::new();
+    // Compiled-in grammar, ABI checked at build time: cannot fail.
+    let _ = parser.set_language(&tree_sitter_md::INLINE_LANGUAGE.into());
+    parser
+}
+
+/// Whether an inline node could hold a link or a code span.
+pub fn worth_parsing(text: &str, ranges: &[TextRange]) -> bool {
+    ranges.iter().any(|r| {
+        r.slice(text)
+            .bytes()
+            .any(|b| matches!(b, b'[' | b'<' | b'`'))
+    })
+}
+
+pub fn parse_into(
+    parser: &mut Parser,
+    text: &str,
+    lines: &LineMap,
+    ranges: &[TextRange],
+    out: &mut Inlines,
+) {
+    let ts_ranges: Vec<Range> = ranges
+        .iter()
+        .map(|r| Range {
+            start_byte: r.start as usize,
+            end_byte: r.end as usize,
+            start_point: point(lines, r.start),
+            end_point: point(lines, r.end),
+        })
+        .collect();
+    if parser.set_included_ranges(&ts_ranges).is_err() {
+        return;
+    }
+    let bytes = text.as_bytes();
+    let Some(tree) = parser.parse_with_options(
+        &mut |i: usize, _: Point| bytes.get(i..).unwrap_or(&[]),
+        None,
+        None,
+    ) else {
+        parser.reset();
+        return;
+    };
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        if visit(text, node, out) && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
+fn point(lines: &LineMap, offset: u32) -> Point {
+    let p = lines.position(offset, crate::text::Encoding::Utf8);
+    Point {
+        row: p.line as usize,
+        column: p.col as usize,
+    }
+}
+
+fn range(node: Node) -> TextRange {
+    TextRange::from_usize(node.start_byte(), node.end_byte())
+}
+
+fn child<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
+    let mut cursor = node.walk();
+    let found = node.children(&mut cursor).find(|c| c.kind() == kind);
+    found
+}
+
+fn visit(text: &str, node: Node, out: &mut Inlines) -> bool {
+    match node.kind() {
+        "inline_link" | "image" => {
+            let kind = if node.kind() == "image" {
+                LinkKind::Image
+            } else {
+                LinkKind::Inline
+            };
+            let dest = child(node, "link_destination").map(range);
+            let dest_range = dest.unwrap_or(TextRange::empty(to_u32(node.end_byte())));
+            out.links.push(Link {
+                kind,
+                dest: unbracket(dest_range.slice(text)),
+                label: None,
+                range: range(node),
+                dest_range,
+            });
+            // Link text may itself hold code spans worth seeing.
+            true
+        }
+        "full_reference_link" | "collapsed_reference_link" => {
+            let label_node = child(node, "link_label").or_else(|| child(node, "link_text"));
+            let label_range = label_node.map_or(range(node), range);
+            out.links.push(Link {
+                kind: LinkKind::Reference,
+                dest: String::new(),
+                label: Some(super::block::normalize_label(label_range.slice(text))),
+                range: range(node),
+                dest_range: label_range,
+            });
+            true
+        }
+        "uri_autolink" => {
+            let r = range(node);
+            out.links.push(Link {
+                kind: LinkKind::Autolink,
+                dest: unbracket(r.slice(text)),
+                label: None,
+                range: r,
+                dest_range: TextRange::new(r.start + 1, r.end.saturating_sub(1).max(r.start + 1)),
+            });
+            false
+        }
+        "code_span" => {
+            let r = range(node);
+            let raw = r.slice(text);
+            let ticks = raw.len() - raw.trim_start_matches('`').len();
+            let inner_start = r.start + to_u32(ticks);
+            let inner_end = r.end.saturating_sub(to_u32(ticks)).max(inner_start);
+            let inner = TextRange::new(inner_start, inner_end);
+            let content = inner.slice(text);
+            if content.len() <= MAX_SPAN {
+                let lead = content.len() - content.trim_start().len();
+                let trimmed = content.trim();
+                let start = inner.start + to_u32(lead);
+                out.code_spans.push(CodeSpan {
+                    text: trimmed.to_string(),
+                    range: TextRange::new(start, start + to_u32(trimmed.len())),
+                });
+            }
+            false
+        }
+        _ => true,
+    }
+}
+
+fn unbracket(s: &str) -> String {
+    let s = s.trim();
+    s.strip_prefix('<')
+        .and_then(|x| x.strip_suffix('>'))
+        .unwrap_or(s)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::block;
+
+    fn inlines(text: &str) -> Inlines {
+        let mut bp = block::new_parser();
+        let tree = block::parse(&mut bp, text, None).unwrap();
+        let b = block::extract(text, &tree, 0);
+        let lines = LineMap::new(text);
+        let mut ip = new_parser();
+        let mut out = Inlines::default();
+        for r in &b.inlines {
+            if worth_parsing(text, r) {
+                parse_into(&mut ip, text, &lines, r, &mut out);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn links_of_every_kind() {
+        let t = "See [a](../x.md#top), [b][ref], [c][], <https://e.com> and ![i](img.png).\n\n> quoted [q](q.md)\n\n[ref]: y.md\n[c]: z.md\n";
+        let i = inlines(t);
+        let got: Vec<_> = i
+            .links
+            .iter()
+            .map(|l| (l.kind.clone(), l.dest.clone(), l.label.clone()))
+            .collect();
+        assert_eq!(got[0], (LinkKind::Inline, "../x.md#top".into(), None));
+        assert_eq!(
+            got[1],
+            (LinkKind::Reference, String::new(), Some("ref".into()))
+        );
+        assert_eq!(
+            got[2],
+            (LinkKind::Reference, String::new(), Some("c".into()))
+        );
+        assert_eq!(got[3], (LinkKind::Autolink, "https://e.com".into(), None));
+        assert_eq!(got[4].0, LinkKind::Image);
+        assert_eq!(got[5].1, "q.md");
+        assert_eq!(i.links[0].range.slice(t), "[a](../x.md#top)");
+        assert_eq!(i.links[0].dest_range.slice(t), "../x.md#top");
+    }
+
+    #[test]
+    fn code_spans_in_headings_lists_and_emoji_text() {
+        let t = "## Use `src/a.ts` 😀\n\n- run `` /plan x.md `` now\n";
+        let i = inlines(t);
+        let spans: Vec<_> = i.code_spans.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(spans, vec!["src/a.ts", "/plan x.md"]);
+        assert_eq!(i.code_spans[1].range.slice(t), "/plan x.md");
+    }
+}

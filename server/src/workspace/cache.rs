@@ -1,0 +1,115 @@
+//! The persisted index: every artifact of a root, zstd-compressed, so an
+//! unchanged file is never parsed twice. Lives outside the repository.
+//!
+//! Valid only for the same binary version and the same flavor definitions;
+//! each entry is reused only when the file's content hash is unchanged.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::artifact::Artifact;
+
+use super::Workspace;
+
+/// Refuse to inflate a cache beyond this: it is ours, but the disk is not.
+const MAX_CACHE: usize = 1 << 30;
+
+#[derive(Debug, Clone)]
+pub enum CacheMode {
+    Off,
+    Dir(PathBuf),
+}
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    version: String,
+    fingerprint: u64,
+    artifacts: Vec<Artifact>,
+}
+
+impl CacheMode {
+    /// `$AGENTOPS_LSP_CACHE`, else `$XDG_CACHE_HOME/agentops-lsp`, else `~/.cache/agentops-lsp`.
+    pub fn default_dir() -> CacheMode {
+        let dir = std::env::var_os("AGENTOPS_LSP_CACHE")
+            .map(PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("agentops-lsp"))
+            })
+            .or_else(|| {
+                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/agentops-lsp"))
+            });
+        dir.map_or(CacheMode::Off, CacheMode::Dir)
+    }
+
+    fn file(&self, root: &Path) -> Option<PathBuf> {
+        let CacheMode::Dir(dir) = self else {
+            return None;
+        };
+        let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let key = xxhash_rust::xxh3::xxh3_64(canonical.to_string_lossy().as_bytes());
+        Some(dir.join(format!("{key:016x}.index.zst")))
+    }
+
+    /// Cached artifacts by path; empty when absent, stale or unreadable.
+    pub fn load(&self, ws: &Workspace) -> HashMap<String, Artifact> {
+        let Some(file) = self.file(&ws.root) else {
+            return HashMap::new();
+        };
+        let Ok(compressed) = std::fs::read(&file) else {
+            return HashMap::new();
+        };
+        let Ok(raw) = zstd::bulk::decompress(&compressed, MAX_CACHE) else {
+            return HashMap::new();
+        };
+        match postcard::from_bytes::<Stored>(&raw) {
+            Ok(s)
+                if s.version == env!("CARGO_PKG_VERSION")
+                    && s.fingerprint == ws.schemas.fingerprint =>
+            {
+                s.artifacts
+                    .into_iter()
+                    .map(|a| (a.path.clone(), a))
+                    .collect()
+            }
+            _ => HashMap::new(),
+        }
+    }
+
+    /// Writes the index atomically; a failure only costs the next run its speed.
+    pub fn store(&self, ws: &Workspace) {
+        let Some(file) = self.file(&ws.root) else {
+            return;
+        };
+        let stored = Stored {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            fingerprint: ws.schemas.fingerprint,
+            artifacts: ws
+                .artifacts
+                .values()
+                .filter(|a| a.problem.is_none())
+                .cloned()
+                .collect(),
+        };
+        let result = (|| -> std::io::Result<()> {
+            let raw = postcard::to_stdvec(&stored).map_err(std::io::Error::other)?;
+            let compressed = zstd::bulk::compress(&raw, 3)?;
+            let dir = file
+                .parent()
+                .ok_or_else(|| std::io::Error::other("no cache folder"))?;
+            std::fs::create_dir_all(dir)?;
+            let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+            tmp.write_all(&compressed)?;
+            tmp.persist(&file).map_err(|e| e.error)?;
+            Ok(())
+        })();
+        if let Err(e) = result {
+            eprintln!(
+                "agentops-lsp: index cache not written ({}): {e}",
+                file.display()
+            );
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! Finding and parsing every artifact of a root, on all cores.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use ignore::WalkBuilder;
+use ignore::overrides::OverrideBuilder;
+use rayon::prelude::*;
+
+use crate::artifact::{self, Artifact, Parsers, Problem};
+use crate::schema::Schemas;
+
+use super::{Workspace, classify, is_artifact_file};
+
+/// Larger files are reported, not parsed: no artifact is this big.
+pub const MAX_FILE: u64 = 16 << 20;
+
+#[derive(Debug, Default, Clone)]
+pub struct ScanStats {
+    pub files: usize,
+    pub bytes: u64,
+    pub parsed: usize,
+    pub from_cache: usize,
+    pub elapsed: Duration,
+}
+
+/// Paths of every artifact file under the flavor folders, root-relative, sorted.
+pub fn artifact_paths(ws: &Workspace) -> Vec<String> {
+    let mut starts: Vec<PathBuf> = vec![ws.root.join(ws.artifacts_dir())];
+    starts.extend(ws.schemas.root_folders().map(|r| ws.root.join(r)));
+    starts.retain(|p| p.is_dir());
+    let Some((first, rest)) = starts.split_first() else {
+        return Vec::new();
+    };
+    let mut builder = WalkBuilder::new(first);
+    for p in rest {
+        builder.add(p);
+    }
+    let mut overrides = OverrideBuilder::new(&ws.root);
+    for glob in &ws.config.workspace.ignore {
+        // Bad globs are skipped; a config with one still checks the rest.
+        let _ = overrides.add(&format!("!{glob}"));
+    }
+    if let Ok(o) = overrides.build() {
+        builder.overrides(o);
+    }
+    builder
+        .hidden(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .parents(true)
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            !matches!(name.as_ref(), ".git" | "node_modules" | "target")
+        });
+    let mut out: Vec<String> = builder
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .filter_map(|e| relative(&ws.root, e.path()))
+        .filter(|p| is_artifact_file(p))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+pub fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(parts.join("/"))
+}
+
+/// Reads and parses every artifact into `ws`, reusing cached ones.
+pub fn scan(ws: &mut Workspace, cache: &super::CacheMode) -> ScanStats {
+    let started = Instant::now();
+    let paths = artifact_paths(ws);
+    let cached = cache.load(ws);
+    let schemas = &ws.schemas;
+    let dir = ws.config.workspace.artifacts.clone();
+    let root = ws.root.clone();
+    let results: Vec<(Artifact, u64, bool)> = paths
+        .par_iter()
+        .map_init(Parsers::default, |parsers, rel| {
+            let bytes = std::fs::read(root.join(rel));
+            let len = bytes.as_ref().map_or(0, |b| b.len() as u64);
+            let hash = bytes.as_ref().map_or(0, |b| xxhash_rust::xxh3::xxh3_64(b));
+            if let Some(a) = cached
+                .get(rel)
+                .filter(|a| a.hash == hash && a.problem.is_none())
+            {
+                return ((*a).clone(), len, true);
+            }
+            let art = match bytes {
+                Ok(b) => from_bytes(parsers, schemas, &dir, rel, &b),
+                Err(e) => unreadable(schemas, &dir, rel, format!("cannot read the file: {e}")),
+            };
+            (art, len, false)
+        })
+        .collect();
+    let mut stats = ScanStats {
+        files: results.len(),
+        ..ScanStats::default()
+    };
+    for (art, len, hit) in results {
+        stats.bytes += len;
+        if hit {
+            stats.from_cache += 1;
+        } else {
+            stats.parsed += 1;
+        }
+        ws.artifacts.insert(art.path.clone(), art);
+    }
+    cache.store(ws);
+    stats.elapsed = started.elapsed();
+    stats
+}
+
+/// One file's bytes → its artifact; unreadable input becomes a problem, never a panic.
+pub fn from_bytes(
+    parsers: &mut Parsers,
+    schemas: &Schemas,
+    dir: &str,
+    rel: &str,
+    bytes: &[u8],
+) -> Artifact {
+    if bytes.len() as u64 > MAX_FILE {
+        return unreadable(
+            schemas,
+            dir,
+            rel,
+            format!(
+                "file is {} MB; files over {} MB are not checked",
+                bytes.len() >> 20,
+                MAX_FILE >> 20
+            ),
+        );
+    }
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return unreadable(
+            schemas,
+            dir,
+            rel,
+            "file looks binary (it contains NUL bytes); not checked".into(),
+        );
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return unreadable(
+                schemas,
+                dir,
+                rel,
+                format!(
+                    "file is not valid UTF-8 (first bad byte at offset {}); not checked",
+                    e.valid_up_to()
+                ),
+            );
+        }
+    };
+    from_text(parsers, schemas, dir, rel, text)
+}
+
+pub fn from_text(
+    parsers: &mut Parsers,
+    schemas: &Schemas,
+    dir: &str,
+    rel: &str,
+    text: &str,
+) -> Artifact {
+    let (class, kind) = classify(schemas, dir, rel).unwrap_or_default();
+    artifact::build(parsers, rel, text, class, kind)
+}
+
+fn unreadable(schemas: &Schemas, dir: &str, rel: &str, message: String) -> Artifact {
+    let (class, _) = classify(schemas, dir, rel).unwrap_or_default();
+    Artifact {
+        path: rel.to_string(),
+        class,
+        problem: Some(Problem { message }),
+        ..Artifact::default()
+    }
+}
