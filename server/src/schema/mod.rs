@@ -57,7 +57,8 @@ impl Flavor {
         }
         let mut captures = Vec::new();
         for c in &def.captures {
-            match Regex::new(&c.pattern) {
+            // The whole capture must match, whether or not the pattern says `^…$`.
+            match Regex::new(&format!("^(?:{})$", c.pattern)) {
                 Ok(re) => captures.push((c.name.clone(), re, c.max_words, c.description.clone())),
                 Err(e) => errors.push(format!("capture `{}`: bad pattern: {e}", c.name)),
             }

@@ -119,7 +119,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TitleRule {
     /// Whether a level-1 heading must exist (default true).
@@ -128,6 +128,15 @@ pub struct TitleRule {
     /// Expected shapes of the title, `{name}` standing for free text.
     #[serde(default)]
     pub patterns: Vec<String>,
+}
+
+impl Default for TitleRule {
+    fn default() -> Self {
+        TitleRule {
+            required: true,
+            patterns: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -259,7 +268,7 @@ pub enum PrerequisiteState {
 #[serde(deny_unknown_fields)]
 pub struct CodePathSource {
     pub from: CodePathFrom,
-    /// Section id (for `section-code`, `section-list`).
+    /// Section id (for `section-code`).
     #[serde(default)]
     pub section: Option<String>,
     /// Frontmatter key (for `field`).

@@ -309,6 +309,10 @@ fn link_def(text: &str, node: Node, out: &mut Blocks) {
     }
     if let (Some(label), Some(dest)) = (label, dest) {
         let raw_dest = dest.slice(text);
+        // `- [SEGMENT]: [DESCRIPTION]` in templates parses as a definition; it is a placeholder.
+        if raw_dest.starts_with('[') {
+            return;
+        }
         out.link_defs.push(LinkDef {
             label: normalize_label(label.slice(text)),
             dest: raw_dest

@@ -70,31 +70,35 @@ pub fn parse_into(
     ranges: &[TextRange],
     out: &mut Inlines,
 ) {
+    let (Some(first), Some(last)) = (ranges.first(), ranges.last()) else {
+        return;
+    };
+    // Parse only the node's own span: handing tree-sitter the whole document
+    // makes every small parse pay for its size. Offsets are rebased after.
+    let base = first.start;
+    let span = TextRange::new(base, last.end).slice(text);
+    let origin = point(lines, base);
     let ts_ranges: Vec<Range> = ranges
         .iter()
         .map(|r| Range {
-            start_byte: r.start as usize,
-            end_byte: r.end as usize,
-            start_point: point(lines, r.start),
-            end_point: point(lines, r.end),
+            start_byte: (r.start - base) as usize,
+            end_byte: (r.end - base) as usize,
+            start_point: rebase(point(lines, r.start), origin),
+            end_point: rebase(point(lines, r.end), origin),
         })
         .collect();
     if parser.set_included_ranges(&ts_ranges).is_err() {
         return;
     }
-    let bytes = text.as_bytes();
-    let Some(tree) = parser.parse_with_options(
-        &mut |i: usize, _: Point| bytes.get(i..).unwrap_or(&[]),
-        None,
-        None,
-    ) else {
+    let Some(tree) = parser.parse(span, None) else {
         parser.reset();
         return;
     };
+    let mut local = Inlines::default();
     let mut cursor = tree.walk();
-    loop {
+    'walk: loop {
         let node = cursor.node();
-        if visit(text, node, out) && cursor.goto_first_child() {
+        if visit(span, node, &mut local) && cursor.goto_first_child() {
             continue;
         }
         loop {
@@ -102,8 +106,31 @@ pub fn parse_into(
                 break;
             }
             if !cursor.goto_parent() {
-                return;
+                break 'walk;
             }
+        }
+    }
+    for mut link in local.links {
+        link.range = link.range.shift(base);
+        link.dest_range = link.dest_range.shift(base);
+        out.links.push(link);
+    }
+    for mut span in local.code_spans {
+        span.range = span.range.shift(base);
+        out.code_spans.push(span);
+    }
+}
+
+fn rebase(p: Point, origin: Point) -> Point {
+    if p.row == origin.row {
+        Point {
+            row: 0,
+            column: p.column.saturating_sub(origin.column),
+        }
+    } else {
+        Point {
+            row: p.row - origin.row,
+            column: p.column,
         }
     }
 }

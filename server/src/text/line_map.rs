@@ -23,7 +23,7 @@ pub struct LineCol {
     pub col: u32,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineMap {
     /// Byte offset at which each line starts; `line_starts[0] == 0`.
     line_starts: Vec<u32>,
@@ -32,6 +32,12 @@ pub struct LineMap {
     /// Lines ending in `\r\n`: their text ends one byte earlier.
     crlf: Vec<u32>,
     len: u32,
+}
+
+impl Default for LineMap {
+    fn default() -> Self {
+        LineMap::new("")
+    }
 }
 
 impl LineMap {
@@ -91,7 +97,10 @@ impl LineMap {
     /// Position of a byte offset (clamped to the text) in the given encoding.
     pub fn position(&self, offset: u32, enc: Encoding) -> LineCol {
         let offset = offset.min(self.len);
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let line = self
+            .line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         let start = self.line_starts.get(line).copied().unwrap_or(0);
         let bytes = offset - start;
         let col = match enc {
