@@ -84,8 +84,11 @@ fn missing(art: &Artifact, kind: &Kind, found: &[(usize, usize)], sink: &mut Sin
 
 /// Reports the fewest headings that, moved, would restore the declared order
 /// (those outside a longest increasing run), each among its siblings.
+/// Matched sections sharing one parent, in document order.
+type Siblings<'k> = (Option<&'k str>, Vec<(usize, usize)>);
+
 fn order(art: &Artifact, kind: &Kind, found: &[(usize, usize)], sink: &mut Sink) {
-    let mut groups: Vec<(Option<&str>, Vec<(usize, usize)>)> = Vec::new();
+    let mut groups: Vec<Siblings> = Vec::new();
     for &(si, ni) in found {
         let parent = kind.sections.get(si).and_then(|s| s.parent.as_deref());
         match groups.iter_mut().find(|(p, _)| *p == parent) {

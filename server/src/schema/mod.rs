@@ -182,7 +182,7 @@ impl Schemas {
             }
         }
         // Longest roots first, so nested roots win over their parents.
-        s.roots.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        s.roots.sort_by_key(|r| std::cmp::Reverse(r.0.len()));
         s.fingerprint = hasher.digest();
         s.flavors = flavors;
         s

@@ -198,13 +198,17 @@ fn inline_ranges(node: Node) -> Vec<TextRange> {
 }
 
 fn atx_heading(text: &str, node: Node, out: &mut Blocks) {
-    let level = (1..=6u8)
-        .find(|l| {
-            let mut c = node.walk();
-            let found = node
-                .children(&mut c)
-                .any(|ch| ch.kind() == format!("atx_h{l}_marker"));
-            found
+    let mut cursor = node.walk();
+    let level = node
+        .children(&mut cursor)
+        .find_map(|ch| match ch.kind() {
+            "atx_h1_marker" => Some(1),
+            "atx_h2_marker" => Some(2),
+            "atx_h3_marker" => Some(3),
+            "atx_h4_marker" => Some(4),
+            "atx_h5_marker" => Some(5),
+            "atx_h6_marker" => Some(6),
+            _ => None,
         })
         .unwrap_or(1);
     let content = node.child_by_field_name("heading_content");

@@ -302,7 +302,7 @@ impl CharOffsets {
 mod tests {
     use super::*;
 
-    fn at<'a>(text: &'a str, r: TextRange) -> &'a str {
+    fn at(text: &str, r: TextRange) -> &str {
         r.slice(text)
     }
 

@@ -148,9 +148,7 @@ fn range(node: Node) -> TextRange {
 }
 
 fn child<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
-    let mut cursor = node.walk();
-    let found = node.children(&mut cursor).find(|c| c.kind() == kind);
-    found
+    (0..node.child_count()).find_map(|i| node.child(i).filter(|c| c.kind() == kind))
 }
 
 fn visit(text: &str, node: Node, out: &mut Inlines) -> bool {
