@@ -7,6 +7,7 @@
 pub mod artifact;
 pub mod cli;
 pub mod config;
+pub mod features;
 pub mod rules;
 pub mod schema;
 pub mod syntax;

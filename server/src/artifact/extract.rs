@@ -28,49 +28,55 @@ impl Default for Parsers {
 }
 
 /// Builds the artifact of `text`; `kind` is what its path says it is.
-pub fn build(
+pub fn build(parsers: &mut Parsers, path: &str, text: &str, class: Class, kind: Option<&Kind>) -> Artifact {
+    match block::parse(&mut parsers.block, text, None) {
+        Ok(tree) => build_from_tree(parsers, path, text, &tree, class, kind),
+        Err(block::ParseError::TooSlow) => {
+            let mut art = base(path, text, class);
+            art.problem = Some(Problem {
+                message: "parsing took too long and was abandoned; only frontmatter was checked".into(),
+            });
+            art
+        }
+    }
+}
+
+/// Builds the artifact from a block tree already parsed (incrementally, for open documents).
+pub fn build_from_tree(
     parsers: &mut Parsers,
     path: &str,
     text: &str,
+    tree: &tree_sitter::Tree,
     class: Class,
     kind: Option<&Kind>,
 ) -> Artifact {
-    let lines = LineMap::new(text);
-    let fm = frontmatter::parse(text);
+    let mut art = base(path, text, class);
     // An unterminated block swallows the file; the markdown after it still counts.
-    let skip = fm
+    let skip = art
+        .frontmatter
         .as_ref()
         .filter(|f| f.error.is_none() || f.range.end < to_u32(text.len()))
         .map_or(0, |f| f.range.end);
-    let mut art = Artifact {
-        path: path.to_string(),
-        class,
-        hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
-        frontmatter: fm,
-        ..Artifact::default()
-    };
-    let tree = match block::parse(&mut parsers.block, text, None) {
-        Ok(tree) => tree,
-        Err(block::ParseError::TooSlow) => {
-            art.problem = Some(Problem {
-                message: "parsing took too long and was abandoned; only frontmatter was checked"
-                    .into(),
-            });
-            art.lines = lines;
-            return art;
-        }
-    };
-    let blocks = block::extract(text, &tree, skip);
-    drop(tree);
+    let blocks = block::extract(text, tree, skip);
     let mut inlines = Inlines::default();
     for ranges in &blocks.inlines {
         if inline::worth_parsing(text, ranges) {
-            inline::parse_into(&mut parsers.inline, text, &lines, ranges, &mut inlines);
+            inline::parse_into(&mut parsers.inline, text, &art.lines, ranges, &mut inlines);
         }
     }
     fill(&mut art, text, blocks, inlines, kind);
-    art.lines = lines;
     art
+}
+
+fn base(path: &str, text: &str, class: Class) -> Artifact {
+    Artifact {
+        path: path.to_string(),
+        class,
+        hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+        frontmatter: frontmatter::parse(text),
+        lines: LineMap::new(text),
+        ..Artifact::default()
+    }
 }
 
 fn fill(art: &mut Artifact, text: &str, blocks: Blocks, inlines: Inlines, kind: Option<&Kind>) {

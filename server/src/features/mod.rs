@@ -1,0 +1,6 @@
+//! Editor features computed from the index: pure functions returning
+//! engine types (byte ranges); the LSP face converts them.
+
+pub mod folding;
+pub mod hover;
+pub mod symbols;
