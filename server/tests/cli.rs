@@ -1,0 +1,122 @@
+//! The built binary on `examples/my-startup`: exact output in every format,
+//! exit codes, and the explanation for a root that is not an agentops project.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_agentops-lsp"))
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn expected(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli").join(name)
+}
+
+/// Compares with the file, or rewrites it under UPDATE_EXPECT=1.
+fn check_against(name: &str, got: &str) {
+    let path = expected(name);
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&path, got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(got, want, "output differs from {} (UPDATE_EXPECT=1 to bless)", path.display());
+}
+
+fn check_example(format: &str) -> (String, String, i32) {
+    let out = bin()
+        .current_dir(repo())
+        .args(["check", "examples/my-startup", "--no-cache", "--format", format])
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn human_output_is_exact() {
+    let (stdout, stderr, code) = check_example("human");
+    check_against("my-startup.human", &stdout);
+    assert_eq!(code, 1, "planted errors must fail the run");
+    assert!(stderr.starts_with("4 errors, 3 warnings, 1 infos, 0 hints in "), "{stderr}");
+}
+
+#[test]
+fn json_output_is_exact() {
+    let (stdout, _, code) = check_example("json");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["summary"]["errors"], 4);
+    check_against("my-startup.json", &stdout);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn sarif_output_is_exact() {
+    let (stdout, _, code) = check_example("sarif");
+    let root = repo().join("examples/my-startup").canonicalize().unwrap();
+    let stable = stdout.replace(&root.to_string_lossy().to_string(), "$ROOT");
+    let v: serde_json::Value = serde_json::from_str(&stable).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    assert_eq!(v["runs"][0]["results"].as_array().unwrap().len(), 8);
+    check_against("my-startup.sarif", &stable);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn warm_cache_gives_the_same_output() {
+    let cache = tempfile::tempdir().unwrap();
+    let run = || {
+        let out = bin()
+            .current_dir(repo())
+            .args(["check", "examples/my-startup", "--cache-dir"])
+            .arg(cache.path())
+            .output()
+            .unwrap();
+        (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (cold, cold_err) = run();
+    let (warm, warm_err) = run();
+    assert_eq!(cold, warm);
+    assert!(cold_err.contains("0 from cache"), "{cold_err}");
+    assert!(warm_err.contains("(0 parsed,"), "{warm_err}");
+}
+
+#[test]
+fn clean_workspace_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let research = dir.path().join("agentops/infrastructure-ops/research");
+    std::fs::create_dir_all(&research).unwrap();
+    std::fs::write(
+        research.join("x-research.md"),
+        "# Research: X\n\n## Problem Statement\n## Scope\n## Key Findings\n## Recommended Approach\n## Open Questions\n## References\n## Next Steps\n",
+    )
+    .unwrap();
+    let out = bin().arg("check").arg(dir.path()).arg("--no-cache").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn not_an_agentops_root_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin().arg("check").arg(dir.path()).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no `agentops/` folder"), "{stderr}");
+}
+
+#[test]
+fn usage_and_io_failures_exit_two() {
+    let out = bin().args(["check", "/nonexistent/root"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = bin().args(["check", "--format", "yaml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
