@@ -8,6 +8,7 @@ pub mod artifact;
 pub mod cli;
 pub mod config;
 pub mod features;
+pub mod lsp;
 pub mod rules;
 pub mod schema;
 pub mod syntax;

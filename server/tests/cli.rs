@@ -13,7 +13,9 @@ fn repo() -> PathBuf {
 }
 
 fn expected(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cli")
+        .join(name)
 }
 
 /// Compares with the file, or rewrites it under UPDATE_EXPECT=1.
@@ -24,13 +26,24 @@ fn check_against(name: &str, got: &str) {
         return;
     }
     let want = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(got, want, "output differs from {} (UPDATE_EXPECT=1 to bless)", path.display());
+    assert_eq!(
+        got,
+        want,
+        "output differs from {} (UPDATE_EXPECT=1 to bless)",
+        path.display()
+    );
 }
 
 fn check_example(format: &str) -> (String, String, i32) {
     let out = bin()
         .current_dir(repo())
-        .args(["check", "examples/my-startup", "--no-cache", "--format", format])
+        .args([
+            "check",
+            "examples/my-startup",
+            "--no-cache",
+            "--format",
+            format,
+        ])
         .output()
         .unwrap();
     (
@@ -45,7 +58,10 @@ fn human_output_is_exact() {
     let (stdout, stderr, code) = check_example("human");
     check_against("my-startup.human", &stdout);
     assert_eq!(code, 1, "planted errors must fail the run");
-    assert!(stderr.starts_with("4 errors, 3 warnings, 1 infos, 0 hints in "), "{stderr}");
+    assert!(
+        stderr.starts_with("4 errors, 3 warnings, 1 infos, 0 hints in "),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -79,7 +95,10 @@ fn warm_cache_gives_the_same_output() {
             .arg(cache.path())
             .output()
             .unwrap();
-        (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
     };
     let (cold, cold_err) = run();
     let (warm, warm_err) = run();
@@ -98,8 +117,18 @@ fn clean_workspace_exits_zero() {
         "# Research: X\n\n## Problem Statement\n## Scope\n## Key Findings\n## Recommended Approach\n## Open Questions\n## References\n## Next Steps\n",
     )
     .unwrap();
-    let out = bin().arg("check").arg(dir.path()).arg("--no-cache").output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = bin()
+        .arg("check")
+        .arg(dir.path())
+        .arg("--no-cache")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert!(out.stdout.is_empty());
 }
 

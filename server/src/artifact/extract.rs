@@ -28,13 +28,20 @@ impl Default for Parsers {
 }
 
 /// Builds the artifact of `text`; `kind` is what its path says it is.
-pub fn build(parsers: &mut Parsers, path: &str, text: &str, class: Class, kind: Option<&Kind>) -> Artifact {
+pub fn build(
+    parsers: &mut Parsers,
+    path: &str,
+    text: &str,
+    class: Class,
+    kind: Option<&Kind>,
+) -> Artifact {
     match block::parse(&mut parsers.block, text, None) {
         Ok(tree) => build_from_tree(parsers, path, text, &tree, class, kind),
         Err(block::ParseError::TooSlow) => {
             let mut art = base(path, text, class);
             art.problem = Some(Problem {
-                message: "parsing took too long and was abandoned; only frontmatter was checked".into(),
+                message: "parsing took too long and was abandoned; only frontmatter was checked"
+                    .into(),
             });
             art
         }

@@ -21,6 +21,8 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
+    /// Serve the Language Server Protocol over stdio (the default with no arguments).
+    Serve,
     /// Validate every artifact of a workspace; exit 1 on any error, 2 on usage or I/O failure.
     Check(CheckArgs),
 }
@@ -63,10 +65,6 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Check(args)) => check::run(&args),
-        None => {
-            use clap::CommandFactory;
-            let _ = Cli::command().print_help();
-            ExitCode::from(2)
-        }
+        Some(Command::Serve) | None => crate::lsp::run(),
     }
 }

@@ -23,7 +23,11 @@ pub fn folds(art: &Artifact) -> Vec<Fold> {
     let last_line = |start: u32, end: u32| line(end.saturating_sub(1).max(start));
     let mut out = Vec::new();
     if let Some(fm) = &art.frontmatter {
-        out.push(Fold { start_line: line(fm.range.start), end_line: last_line(fm.range.start, fm.range.end), kind: FoldKind::Frontmatter });
+        out.push(Fold {
+            start_line: line(fm.range.start),
+            end_line: last_line(fm.range.start, fm.range.end),
+            kind: FoldKind::Frontmatter,
+        });
     }
     let blank = |l: u32| art.lines.line_end(l) == art.lines.line_start(l);
     for s in &art.sections {
@@ -33,10 +37,18 @@ pub fn folds(art: &Artifact) -> Vec<Fold> {
         while end_line > start_line && blank(end_line) {
             end_line -= 1;
         }
-        out.push(Fold { start_line, end_line, kind: FoldKind::Section });
+        out.push(Fold {
+            start_line,
+            end_line,
+            kind: FoldKind::Section,
+        });
     }
     for c in &art.code_blocks {
-        out.push(Fold { start_line: line(c.range.start), end_line: last_line(c.range.start, c.range.end), kind: FoldKind::Code });
+        out.push(Fold {
+            start_line: line(c.range.start),
+            end_line: last_line(c.range.start, c.range.end),
+            kind: FoldKind::Code,
+        });
     }
     out.retain(|f| f.end_line > f.start_line);
     out.sort_by_key(|f| (f.start_line, f.end_line));

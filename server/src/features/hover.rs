@@ -6,20 +6,38 @@ use crate::schema::{Field, FieldType, Kind};
 use crate::workspace::Workspace;
 
 /// Markdown for the hover at `offset`, and the range it is about.
-pub fn hover(ws: &Workspace, art: &Artifact, offset: u32) -> Option<(String, crate::text::TextRange)> {
+pub fn hover(
+    ws: &Workspace,
+    art: &Artifact,
+    offset: u32,
+) -> Option<(String, crate::text::TextRange)> {
     let kind = ws.kind_of(art)?;
     if let Some(fm) = &art.frontmatter
         && fm.range.contains(offset)
     {
-        let f = fm.fields.iter().find(|f| f.key_range.contains(offset) || f.value_range.contains(offset))?;
-        let decl = kind.fields.iter().find(|d| d.name == f.key || d.aliases.contains(&f.key));
+        let f = fm
+            .fields
+            .iter()
+            .find(|f| f.key_range.contains(offset) || f.value_range.contains(offset))?;
+        let decl = kind
+            .fields
+            .iter()
+            .find(|d| d.name == f.key || d.aliases.contains(&f.key));
         let text = match decl {
             Some(d) => field_doc(kind, d),
-            None => format!("`{}` is not a field of {} ({}).", f.key, kind_title(kind), known_fields(kind)),
+            None => format!(
+                "`{}` is not a field of {} ({}).",
+                f.key,
+                kind_title(kind),
+                known_fields(kind)
+            ),
         };
         return Some((text, f.key_range));
     }
-    let node = art.sections.iter().find(|s| s.range.contains(offset) || s.range.end == offset)?;
+    let node = art
+        .sections
+        .iter()
+        .find(|s| s.range.contains(offset) || s.range.end == offset)?;
     if node.level == 1 {
         return Some((title_doc(ws, art, kind), node.range));
     }
@@ -29,40 +47,82 @@ pub fn hover(ws: &Workspace, art: &Artifact, offset: u32) -> Option<(String, cra
         .iter()
         .find(|&&(_, n)| n == ni)
         .and_then(|&(s, _)| kind.sections.get(s))
-        .or_else(|| kind.sections.iter().find(|s| heading_matches(s, &node.text)));
+        .or_else(|| {
+            kind.sections
+                .iter()
+                .find(|s| heading_matches(s, &node.text))
+        });
     let text = match sec {
         Some(s) => {
             let mut t = format!("**{}** — section of {}", s.heading, kind_title(kind));
-            t.push_str(if s.required { " (required)" } else { " (optional)" });
+            t.push_str(if s.required {
+                " (required)"
+            } else {
+                " (optional)"
+            });
             if !s.aliases.is_empty() {
-                t.push_str(&format!("\n\nAlso written: {}", s.aliases.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")));
+                t.push_str(&format!(
+                    "\n\nAlso written: {}",
+                    s.aliases
+                        .iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
             }
             if !s.description.is_empty() {
                 t.push_str(&format!("\n\n{}", s.description));
             }
-            let order: Vec<&str> = kind.sections.iter().filter(|x| x.parent == s.parent && x.level == s.level).map(|x| x.heading.as_str()).collect();
+            let order: Vec<&str> = kind
+                .sections
+                .iter()
+                .filter(|x| x.parent == s.parent && x.level == s.level)
+                .map(|x| x.heading.as_str())
+                .collect();
             t.push_str(&format!("\n\nOrder: {}", order.join(" → ")));
             t
         }
-        None => format!("`{}` is not a declared section of {}.", node.text, kind_title(kind)),
+        None => format!(
+            "`{}` is not a declared section of {}.",
+            node.text,
+            kind_title(kind)
+        ),
     };
     Some((text, node.range))
 }
 
 fn kind_title(kind: &Kind) -> String {
-    if kind.name.is_empty() { format!("`{}`", kind.id) } else { format!("{} (`{}`)", kind.name, kind.id) }
+    if kind.name.is_empty() {
+        format!("`{}`", kind.id)
+    } else {
+        format!("{} (`{}`)", kind.name, kind.id)
+    }
 }
 
 fn known_fields(kind: &Kind) -> String {
     if kind.fields.is_empty() {
         return "it declares no fields".into();
     }
-    format!("known: {}", kind.fields.iter().map(|f| format!("`{}`", f.name)).collect::<Vec<_>>().join(", "))
+    format!(
+        "known: {}",
+        kind.fields
+            .iter()
+            .map(|f| format!("`{}`", f.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 fn field_doc(kind: &Kind, d: &Field) -> String {
     let ty = match d.ty {
-        FieldType::Enum => format!("one of {}", d.values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")),
+        FieldType::Enum => format!(
+            "one of {}",
+            d.values
+                .iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         FieldType::Date => "a date (`YYYY-MM-DD`)".into(),
         FieldType::Datetime => "a date-time (`2025-11-07T10:30:00Z`)".into(),
         FieldType::List => "a list".into(),
@@ -72,7 +132,12 @@ fn field_doc(kind: &Kind, d: &Field) -> String {
         FieldType::String => "text".into(),
         FieldType::Any => "any value".into(),
     };
-    let mut t = format!("**{}** — {}, {}", d.name, ty, if d.required { "required" } else { "optional" });
+    let mut t = format!(
+        "**{}** — {}, {}",
+        d.name,
+        ty,
+        if d.required { "required" } else { "optional" }
+    );
     t.push_str(&format!(" in {}", kind_title(kind)));
     if !d.description.is_empty() {
         t.push_str(&format!("\n\n{}", d.description));
@@ -85,16 +150,30 @@ fn title_doc(ws: &Workspace, art: &Artifact, kind: &Kind) -> String {
     let mut t = format!("**{}**", kind_title(kind));
     if let Some(f) = flavor {
         let phase = f.def.phases.iter().find(|p| p.id == kind.phase);
-        let title = phase.map_or(kind.phase.as_str(), |p| if p.title.is_empty() { p.id.as_str() } else { p.title.as_str() });
+        let title = phase.map_or(kind.phase.as_str(), |p| {
+            if p.title.is_empty() {
+                p.id.as_str()
+            } else {
+                p.title.as_str()
+            }
+        });
         t.push_str(&format!(" · flavor `{}` · phase {title}", f.name()));
     }
     if let Some(item) = art.class.work_item() {
         t.push_str(&format!("\n\nWork item `{item}`"));
     }
     if !kind.title.patterns.is_empty() {
-        t.push_str(&format!("\n\nTitle: `# {}`", kind.title.patterns.join("` or `# ")));
+        t.push_str(&format!(
+            "\n\nTitle: `# {}`",
+            kind.title.patterns.join("` or `# ")
+        ));
     }
-    let required: Vec<&str> = kind.sections.iter().filter(|s| s.required && s.parent.is_none()).map(|s| s.heading.as_str()).collect();
+    let required: Vec<&str> = kind
+        .sections
+        .iter()
+        .filter(|s| s.required && s.parent.is_none())
+        .map(|s| s.heading.as_str())
+        .collect();
     if !required.is_empty() {
         t.push_str(&format!("\n\nRequired sections: {}", required.join(", ")));
     }

@@ -42,7 +42,10 @@ pub fn outline(art: &Artifact) -> Vec<Symbol> {
                         _ => None,
                     }),
                     kind: SymbolKind::Field,
-                    range: TextRange::new(f.key_range.start, f.value_range.end.max(f.key_range.end)),
+                    range: TextRange::new(
+                        f.key_range.start,
+                        f.value_range.end.max(f.key_range.end),
+                    ),
                     selection: f.key_range,
                     children: Vec::new(),
                 })
@@ -55,11 +58,19 @@ pub fn outline(art: &Artifact) -> Vec<Symbol> {
     let mut roots: Vec<Symbol> = Vec::new();
     for s in &art.sections {
         let sym = Symbol {
-            name: if s.text.is_empty() { "(empty heading)".into() } else { s.text.clone() },
+            name: if s.text.is_empty() {
+                "(empty heading)".into()
+            } else {
+                s.text.clone()
+            },
             detail: None,
             kind: SymbolKind::Section,
             range: s.extent(),
-            selection: if s.text_range.is_empty() { s.range } else { s.text_range },
+            selection: if s.text_range.is_empty() {
+                s.range
+            } else {
+                s.text_range
+            },
             children: Vec::new(),
         };
         while stack.last().is_some_and(|(l, _)| *l >= s.level) {

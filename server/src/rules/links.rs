@@ -167,6 +167,20 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
+/// The root-relative file a link in `from` points to, if it is a local link.
+pub fn target(ws: &Workspace, from: &str, dest: &str) -> Option<String> {
+    let dest = dest.trim();
+    if dest.is_empty() || is_external(dest) {
+        return None;
+    }
+    let path = dest.split('#').next()?.split('?').next()?;
+    if path.is_empty() {
+        return Some(from.to_string());
+    }
+    let full = resolve(&ws.root, from, &percent_decode(path))?;
+    ws.relative(&full)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 //! default severity from `RULES`; `agentops.toml` may change or silence it.
 
 mod frontmatter;
-mod links;
+pub mod links;
 mod paths;
 mod sections;
 mod status;

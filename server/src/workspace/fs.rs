@@ -16,6 +16,7 @@ pub enum Entry {
 
 pub struct FsProbe {
     root: PathBuf,
+    memo: bool,
     entries: DashMap<PathBuf, Entry>,
     /// Heading slugs of markdown files that are not artifacts (READMEs, docs).
     slugs: DashMap<PathBuf, Arc<Vec<String>>>,
@@ -25,9 +26,10 @@ pub struct FsProbe {
 const MAX_ANCHOR_FILE: u64 = 4 << 20;
 
 impl FsProbe {
-    pub fn new(root: &Path) -> FsProbe {
+    pub fn new(root: &Path, memo: bool) -> FsProbe {
         FsProbe {
             root: root.to_path_buf(),
+            memo,
             entries: DashMap::new(),
             slugs: DashMap::new(),
         }
@@ -46,7 +48,9 @@ impl FsProbe {
             Ok(_) => Entry::File,
             Err(_) => Entry::Missing,
         };
-        self.entries.insert(path.to_path_buf(), e);
+        if self.memo {
+            self.entries.insert(path.to_path_buf(), e);
+        }
         e
     }
 
@@ -61,7 +65,9 @@ impl FsProbe {
             return s.clone();
         }
         let slugs = Arc::new(read_slugs(path).unwrap_or_default());
-        self.slugs.insert(path.to_path_buf(), slugs.clone());
+        if self.memo {
+            self.slugs.insert(path.to_path_buf(), slugs.clone());
+        }
         slugs
     }
 }

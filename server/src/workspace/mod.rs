@@ -35,6 +35,14 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// A long-lived workspace (the language server) must not memoize the
+    /// file system: files appear and vanish under it.
+    pub fn live(root: &Path) -> Workspace {
+        let mut ws = Workspace::new(root);
+        ws.fs = FsProbe::new(root, false);
+        ws
+    }
+
     pub fn new(root: &Path) -> Workspace {
         let (config, schemas, setup_diagnostics, other_files) = load_setup(root);
         Workspace {
@@ -44,7 +52,7 @@ impl Workspace {
             artifacts: BTreeMap::new(),
             other_files,
             setup_diagnostics,
-            fs: FsProbe::new(root),
+            fs: FsProbe::new(root, true),
         }
     }
 
@@ -73,6 +81,27 @@ impl Workspace {
             .get(path)
             .map(|a| &a.lines)
             .or_else(|| self.other_files.get(path))
+    }
+
+    /// Puts a (re)built artifact in the index; returns the one it replaces.
+    pub fn upsert(&mut self, art: Artifact) -> Option<Artifact> {
+        self.fs.invalidate(&self.root.join(&art.path));
+        self.artifacts.insert(art.path.clone(), art)
+    }
+
+    pub fn remove(&mut self, path: &str) -> Option<Artifact> {
+        self.fs.invalidate(&self.root.join(path));
+        self.artifacts.remove(path)
+    }
+
+    /// The root-relative path of a file under this root.
+    pub fn relative(&self, path: &Path) -> Option<String> {
+        scan::relative(&self.root, path)
+    }
+
+    /// Whether a root-relative path is one the index holds when it exists.
+    pub fn wants(&self, rel: &str) -> bool {
+        is_artifact_file(rel) && classify(&self.schemas, self.artifacts_dir(), rel).is_some()
     }
 
     pub fn artifacts_dir(&self) -> &str {

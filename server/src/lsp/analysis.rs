@@ -1,0 +1,189 @@
+//! Bringing the index up to date with an open document, and computing the
+//! diagnostics of any indexed file. Blocking functions: call them off the reader.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use tower_lsp_server::ls_types::{self as lsp, Uri};
+
+use crate::artifact::{self, Artifact, Parsers};
+use crate::rules;
+use crate::syntax::block;
+use crate::workspace::{Workspace, classify};
+
+use super::convert;
+use super::state::{Root, State, read, write};
+
+thread_local! {
+    static PARSERS: RefCell<Parsers> = RefCell::new(Parsers::default());
+}
+
+pub fn with_parsers<T>(f: impl FnOnce(&mut Parsers) -> T) -> T {
+    PARSERS.with(|p| f(&mut p.borrow_mut()))
+}
+
+/// What an analysis changed: the document itself and the files whose
+/// diagnostics may follow from it.
+pub struct Analyzed {
+    pub root: Arc<Root>,
+    pub rel: String,
+    pub dependents: Vec<String>,
+}
+
+/// The root and root-relative path of a document, discovering a root when
+/// the client opened no folder.
+pub fn locate(state: &State, uri: &Uri) -> Option<(Arc<Root>, String)> {
+    let path = uri.to_file_path()?.into_owned();
+    if let Some(found) = state.root_of(&path) {
+        return Some(found);
+    }
+    let root = state.discover_root(&path)?;
+    let rel = crate::workspace::scan_relative(&root.path, &path)?;
+    Some((root, rel))
+}
+
+/// Rebuilds the open document's artifact from its current text, reparsing
+/// incrementally; None when it is not an artifact, already fresh, or when
+/// the document moved on meanwhile (the next run will do it).
+pub fn analyze(state: &State, uri: &Uri) -> Option<Analyzed> {
+    let (root, rel) = locate(state, uri)?;
+    let (text, old_tree, version) = {
+        let doc = state.docs.get(uri)?;
+        if doc.analyzed == Some(doc.version) {
+            return None;
+        }
+        (doc.text(), doc.tree.clone(), doc.version)
+    };
+    let (art, tree) = {
+        let ws = read(&root.ws);
+        let (class, kind) = classify(&ws.schemas, ws.artifacts_dir(), &rel)?;
+        with_parsers(
+            |p| match block::parse(&mut p.block, &text, old_tree.as_ref()) {
+                Ok(tree) => {
+                    let art = artifact::build_from_tree(p, &rel, &text, &tree, class, kind);
+                    (art, Some(tree))
+                }
+                Err(_) => (artifact::build(p, &rel, &text, class, kind), None),
+            },
+        )
+    };
+    {
+        let mut doc = state.docs.get_mut(uri)?;
+        if doc.version != version {
+            return None;
+        }
+        doc.tree = tree;
+        doc.analyzed = Some(version);
+    }
+    Some(store(root, rel, art))
+}
+
+/// Puts an artifact in its root's index and works out who depends on it.
+pub fn store(root: Arc<Root>, rel: String, art: Artifact) -> Analyzed {
+    let mut ws = write(&root.ws);
+    let old = ws.upsert(art);
+    let dependents = dependents(&ws, &rel, old.as_ref(), ws.artifacts.get(&rel));
+    drop(ws);
+    Analyzed {
+        root,
+        rel,
+        dependents,
+    }
+}
+
+/// Removes a file from its root's index (deleted on disk).
+pub fn forget(root: Arc<Root>, rel: String) -> Analyzed {
+    let mut ws = write(&root.ws);
+    let old = ws.remove(&rel);
+    let dependents = dependents(&ws, &rel, old.as_ref(), None);
+    drop(ws);
+    Analyzed {
+        root,
+        rel,
+        dependents,
+    }
+}
+
+/// Files whose diagnostics can change when `rel` goes from `old` to `new`:
+/// its work-item peers, and, when its headings changed or it came or went,
+/// every artifact linking to it.
+fn dependents(
+    ws: &Workspace,
+    rel: &str,
+    old: Option<&Artifact>,
+    new: Option<&Artifact>,
+) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    for a in [old, new].into_iter().flatten() {
+        out.extend(ws.work_item_peers(a).map(|p| p.path.clone()));
+    }
+    let slugs = |a: Option<&Artifact>| {
+        a.map(|a| {
+            a.sections
+                .iter()
+                .map(|s| s.slug.clone())
+                .collect::<Vec<_>>()
+        })
+    };
+    if slugs(old) != slugs(new) {
+        for a in ws.artifacts.values().filter(|a| a.path != rel) {
+            let dests = a
+                .links
+                .iter()
+                .map(|l| &l.dest)
+                .chain(a.link_defs.iter().map(|d| &d.dest));
+            if dests
+                .into_iter()
+                .any(|d| rules::links::target(ws, &a.path, d).as_deref() == Some(rel))
+            {
+                out.insert(a.path.clone());
+            }
+        }
+    }
+    out.remove(rel);
+    out.into_iter().collect()
+}
+
+/// The diagnostics of one file of `root` (artifact, config or flavor file),
+/// converted, with a hash to tell whether they changed.
+pub fn diagnostics(state: &State, root: &Root, rel: &str) -> (Vec<lsp::Diagnostic>, u64) {
+    let enc = state.enc();
+    let ws = read(&root.ws);
+    let related_lines = |p: &str| Some((root.uri_of(p)?, ws.line_map(p)?.clone()));
+    let out: Vec<lsp::Diagnostic> = match ws.artifacts.get(rel) {
+        Some(art) => rules::check_artifact(&ws, art)
+            .iter()
+            .map(|d| convert::diagnostic(d, &art.lines, enc, related_lines))
+            .collect(),
+        None => match ws.other_files.get(rel) {
+            Some(lines) => ws
+                .setup_diagnostics
+                .iter()
+                .filter(|d| d.path == rel)
+                .filter_map(|d| {
+                    let sev = ws.config.severity(d.code, d.severity)?;
+                    let d = rules::Diagnostic {
+                        severity: sev,
+                        ..d.clone()
+                    };
+                    Some(convert::diagnostic(&d, lines, enc, related_lines))
+                })
+                .collect(),
+            None => Vec::new(),
+        },
+    };
+    let hash = xxhash_rust::xxh3::xxh3_64(&serde_json::to_vec(&out).unwrap_or_default());
+    (out, hash)
+}
+
+/// Every file of a root that has or may have diagnostics.
+pub fn all_files(root: &Root) -> Vec<String> {
+    let ws = read(&root.ws);
+    let mut out: Vec<String> = ws.artifacts.keys().cloned().collect();
+    out.extend(ws.other_files.keys().cloned());
+    out.extend(super::state::lock(&root.published).keys().cloned());
+    out.sort();
+    out.dedup();
+    out
+}

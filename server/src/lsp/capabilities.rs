@@ -1,0 +1,111 @@
+//! What we tell the client we can do, given what it can do.
+
+use tower_lsp_server::ls_types::*;
+
+use super::state::ClientCaps;
+
+pub fn client_caps(params: &InitializeParams) -> ClientCaps {
+    let c = &params.capabilities;
+    let ws = c.workspace.as_ref();
+    ClientCaps {
+        pull: c
+            .text_document
+            .as_ref()
+            .and_then(|t| t.diagnostic.as_ref())
+            .is_some(),
+        pull_refresh: ws
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false),
+        watch_dynamic: ws
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false),
+        configuration: ws.and_then(|w| w.configuration).unwrap_or(false),
+        progress: c
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false),
+    }
+}
+
+/// UTF-8 when the client offers it, else the LSP default UTF-16.
+pub fn encoding(params: &InitializeParams) -> (crate::text::Encoding, PositionEncodingKind) {
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref());
+    if offered.is_some_and(|o| o.contains(&PositionEncodingKind::UTF8)) {
+        (crate::text::Encoding::Utf8, PositionEncodingKind::UTF8)
+    } else {
+        (crate::text::Encoding::Utf16, PositionEncodingKind::UTF16)
+    }
+}
+
+pub fn server_caps(client: &ClientCaps, enc: PositionEncodingKind) -> ServerCapabilities {
+    let markdown = || FileOperationFilter {
+        scheme: Some("file".into()),
+        pattern: FileOperationPattern {
+            glob: "**/*".into(),
+            matches: None,
+            options: None,
+        },
+    };
+    let file_ops = FileOperationRegistrationOptions {
+        filters: vec![markdown()],
+    };
+    ServerCapabilities {
+        position_encoding: Some(enc),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                ..Default::default()
+            },
+        )),
+        diagnostic_provider: client.pull.then(|| {
+            DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                identifier: Some("agentops".into()),
+                inter_file_dependencies: true,
+                workspace_diagnostics: true,
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            })
+        }),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        workspace: Some(WorkspaceServerCapabilities {
+            workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(OneOf::Left(true)),
+            }),
+            file_operations: Some(WorkspaceFileOperationsServerCapabilities {
+                did_create: Some(file_ops.clone()),
+                did_rename: Some(file_ops.clone()),
+                did_delete: Some(file_ops),
+                ..Default::default()
+            }),
+        }),
+        ..Default::default()
+    }
+}
+
+/// Files the client should watch for us: artifacts, config, flavors, bundles.
+pub fn watchers() -> Vec<FileSystemWatcher> {
+    [
+        "**/agentops/**/*.md",
+        "**/agentops/**/flavor.toml",
+        "**/agentops.toml",
+        "**/.agentops/bundles/**",
+        "**/.agents/bundles/**",
+    ]
+    .into_iter()
+    .map(|g| FileSystemWatcher {
+        glob_pattern: GlobPattern::String(g.into()),
+        kind: None,
+    })
+    .collect()
+}

@@ -1,0 +1,170 @@
+//! An open document: its rope, version and block tree, kept in step with
+//! every edit so tree-sitter reparses only what changed.
+
+use ropey::Rope;
+use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent};
+use tree_sitter::{InputEdit, Point, Tree};
+
+use crate::text::Encoding;
+
+pub struct Document {
+    pub version: i32,
+    pub rope: Rope,
+    /// The block tree of an earlier version, edited to match the current text.
+    pub tree: Option<Tree>,
+    /// The version whose artifact is in the index, if any.
+    pub analyzed: Option<i32>,
+}
+
+impl Document {
+    pub fn new(text: &str, version: i32) -> Document {
+        Document {
+            version,
+            rope: Rope::from_str(text),
+            tree: None,
+            analyzed: None,
+        }
+    }
+
+    /// Applies a batch in order; each range is in the text left by the previous change.
+    pub fn apply(
+        &mut self,
+        changes: &[TextDocumentContentChangeEvent],
+        version: i32,
+        enc: Encoding,
+    ) {
+        for change in changes {
+            match change.range {
+                None => {
+                    self.rope = Rope::from_str(&change.text);
+                    self.tree = None;
+                }
+                Some(range) => {
+                    let start = byte_of(&self.rope, range.start, enc);
+                    let end = byte_of(&self.rope, range.end, enc).max(start);
+                    let start_point = point_of(&self.rope, start);
+                    let old_end_point = point_of(&self.rope, end);
+                    let (cs, ce) = (self.rope.byte_to_char(start), self.rope.byte_to_char(end));
+                    self.rope.remove(cs..ce);
+                    self.rope.insert(cs, &change.text);
+                    let new_end = start + change.text.len();
+                    if let Some(tree) = self.tree.as_mut() {
+                        tree.edit(&InputEdit {
+                            start_byte: start,
+                            old_end_byte: end,
+                            new_end_byte: new_end,
+                            start_position: start_point,
+                            old_end_position: old_end_point,
+                            new_end_position: point_of(&self.rope, new_end),
+                        });
+                    }
+                }
+            }
+        }
+        self.version = version;
+    }
+
+    pub fn text(&self) -> String {
+        self.rope.to_string()
+    }
+}
+
+/// Byte offset of an LSP position: lines past the end clamp to the end,
+/// columns past the line's end to the end of its text (before the newline).
+pub fn byte_of(rope: &Rope, pos: Position, enc: Encoding) -> usize {
+    let line = pos.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_bytes();
+    }
+    let line_start = rope.line_to_byte(line);
+    let line_slice = rope.line(line);
+    let mut text_len = line_slice.len_bytes();
+    // Exclude the line break (\n, \r\n) from the addressable columns.
+    let mut chars = line_slice.chars_at(line_slice.len_chars());
+    for _ in 0..2 {
+        match chars.prev() {
+            Some('\n') | Some('\r') => text_len -= 1,
+            _ => break,
+        }
+    }
+    let col = pos.character as usize;
+    let local = match enc {
+        Encoding::Utf8 => {
+            let mut b = col.min(text_len);
+            while b > 0
+                && !line_slice
+                    .try_byte_to_char(b)
+                    .is_ok_and(|c| line_slice.char_to_byte(c) == b)
+            {
+                b -= 1;
+            }
+            b
+        }
+        Encoding::Utf16 => {
+            let text_chars = line_slice.byte_to_char(text_len);
+            let max_cu = line_slice.char_to_utf16_cu(text_chars);
+            let cu = col.min(max_cu);
+            // A column inside a surrogate pair stays before the character.
+            let c = line_slice.utf16_cu_to_char(cu);
+            line_slice.char_to_byte(c)
+        }
+        Encoding::Chars => {
+            let text_chars = line_slice.byte_to_char(text_len);
+            line_slice.char_to_byte(col.min(text_chars))
+        }
+    };
+    line_start + local
+}
+
+fn point_of(rope: &Rope, byte: usize) -> Point {
+    let line = rope.byte_to_line(byte);
+    Point {
+        row: line,
+        column: byte - rope.line_to_byte(line),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::ls_types::Range;
+
+    fn change(l1: u32, c1: u32, l2: u32, c2: u32, text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: Some(Range::new(Position::new(l1, c1), Position::new(l2, c2))),
+            range_length: None,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn edits_at_emoji_and_cjk_edges() {
+        let mut d = Document::new("a😀b\r\n漢字\n", 1);
+        // UTF-16: 😀 is two units; column 3 is just after it.
+        d.apply(&[change(0, 3, 0, 4, "B")], 2, Encoding::Utf16);
+        assert_eq!(d.text(), "a😀B\r\n漢字\n");
+        // UTF-8: 漢 is three bytes.
+        d.apply(&[change(1, 3, 1, 6, "X")], 3, Encoding::Utf8);
+        assert_eq!(d.text(), "a😀B\r\n漢X\n");
+        // A batch: the second range is in the text left by the first.
+        d.apply(
+            &[change(0, 0, 0, 1, ""), change(0, 0, 0, 0, "Z")],
+            4,
+            Encoding::Utf16,
+        );
+        assert_eq!(d.text(), "Z😀B\r\n漢X\n");
+    }
+
+    #[test]
+    fn out_of_range_positions_clamp() {
+        let mut d = Document::new("ab\r\ncd", 1);
+        d.apply(&[change(0, 99, 0, 99, "!")], 2, Encoding::Utf16);
+        assert_eq!(d.text(), "ab!\r\ncd");
+        d.apply(&[change(9, 0, 9, 0, "?")], 3, Encoding::Utf16);
+        assert_eq!(d.text(), "ab!\r\ncd?");
+        // Inside a surrogate pair: before the emoji.
+        let mut e = Document::new("😀", 1);
+        e.apply(&[change(0, 1, 0, 1, "x")], 2, Encoding::Utf16);
+        assert_eq!(e.text(), "x😀");
+    }
+}

@@ -1,0 +1,140 @@
+//! What the server knows: roots (each a workspace), open documents, the
+//! negotiated encoding and the client's abilities.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use dashmap::DashMap;
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::Uri;
+
+use crate::text::Encoding;
+use crate::workspace::{CacheMode, Workspace};
+
+use super::document::Document;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Wait this long after an edit before re-checking (0: at once).
+    pub debounce_ms: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { debounce_ms: 50 }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ClientCaps {
+    /// The client pulls diagnostics (`textDocument/diagnostic`); we don't push.
+    pub pull: bool,
+    pub pull_refresh: bool,
+    pub watch_dynamic: bool,
+    pub configuration: bool,
+    pub progress: bool,
+}
+
+/// One workspace folder and its index.
+pub struct Root {
+    pub path: PathBuf,
+    pub ws: RwLock<Workspace>,
+    /// Hash of the diagnostics last published per root-relative path.
+    pub published: Mutex<HashMap<String, u64>>,
+    pub indexed: AtomicBool,
+}
+
+impl Root {
+    pub fn new(path: &Path) -> Root {
+        Root {
+            path: path.to_path_buf(),
+            ws: RwLock::new(Workspace::live(path)),
+            published: Mutex::new(HashMap::new()),
+            indexed: AtomicBool::new(false),
+        }
+    }
+
+    pub fn uri_of(&self, rel: &str) -> Option<Uri> {
+        Uri::from_file_path(self.path.join(rel))
+    }
+}
+
+pub struct State {
+    pub client: Client,
+    pub roots: RwLock<Vec<Arc<Root>>>,
+    pub docs: DashMap<Uri, Document>,
+    pub encoding: RwLock<Encoding>,
+    pub settings: RwLock<Settings>,
+    pub caps: RwLock<ClientCaps>,
+    pub shutdown: AtomicBool,
+    pub cache: CacheMode,
+    /// Result ids of the last pull report per document.
+    pub pulled: DashMap<Uri, String>,
+}
+
+/// Lock poisoning only follows a panic in another handler, which is already
+/// reported; the data behind the lock is still whole, so keep serving it.
+pub fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(|e| e.into_inner())
+}
+
+pub fn write<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(|e| e.into_inner())
+}
+
+pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl State {
+    pub fn new(client: Client) -> State {
+        State {
+            client,
+            roots: RwLock::new(Vec::new()),
+            docs: DashMap::new(),
+            encoding: RwLock::new(Encoding::Utf16),
+            settings: RwLock::new(Settings::default()),
+            caps: RwLock::new(ClientCaps::default()),
+            shutdown: AtomicBool::new(false),
+            cache: CacheMode::default_dir(),
+            pulled: DashMap::new(),
+        }
+    }
+
+    pub fn enc(&self) -> Encoding {
+        *read(&self.encoding)
+    }
+
+    pub fn caps(&self) -> ClientCaps {
+        read(&self.caps).clone()
+    }
+
+    pub fn is_shut_down(&self) -> bool {
+        self.shutdown.load(Ordering::SeqCst)
+    }
+
+    /// The root holding `path` (the deepest one), and the path relative to it.
+    pub fn root_of(&self, path: &Path) -> Option<(Arc<Root>, String)> {
+        let roots = read(&self.roots);
+        roots
+            .iter()
+            .filter(|r| path.starts_with(&r.path))
+            .max_by_key(|r| r.path.components().count())
+            .and_then(|r| Some((r.clone(), crate::workspace::scan_relative(&r.path, path)?)))
+    }
+
+    /// With no workspace folder, a file's root is the folder above its `agentops/`
+    /// (or the nearest one holding `agentops.toml`); found once, then kept.
+    pub fn discover_root(&self, path: &Path) -> Option<Arc<Root>> {
+        let found = path.ancestors().skip(1).find(|dir| {
+            dir.join(crate::config::FILE_NAME).is_file()
+                || dir.join("agentops").is_dir() && path.starts_with(dir.join("agentops"))
+                || dir.join(".agentops").is_dir() && path.starts_with(dir.join(".agentops"))
+        })?;
+        let root = Arc::new(Root::new(found));
+        write(&self.roots).push(root.clone());
+        Some(root)
+    }
+}
