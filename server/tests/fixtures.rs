@@ -106,7 +106,6 @@ fn every_engine_rule_has_a_fixture() {
         "title-missing",
         "spec-folder-name",
         "artifact-unknown",
-        "artifact-unreadable",
         "link-broken",
         "phase-status-mismatch",
         "flavor-invalid",
@@ -118,5 +117,24 @@ fn every_engine_rule_has_a_fixture() {
             expected.contains(&format!("[{code}]")),
             "no fixture shows `{code}`"
         );
+    }
+    // Binary and non-UTF-8 files cannot be written in a text fixture.
+    let bad_input = std::fs::read_to_string(root.with_file_name("bad_input.rs")).unwrap();
+    assert!(bad_input.contains("error[artifact-unreadable]"));
+}
+
+/// Every code has its `## code` section in docs/rules.md (SARIF `helpUri` anchors).
+#[test]
+fn every_rule_is_documented() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules.md");
+    let text = std::fs::read_to_string(&docs).unwrap();
+    for r in RULES {
+        assert!(
+            text.lines().any(|l| l == format!("## {}", r.code)),
+            "docs/rules.md has no `## {}`",
+            r.code
+        );
+        let row = format!("| [`{0}`](#{0}) | {1} |", r.code, r.default.as_str());
+        assert!(text.contains(&row), "docs/rules.md has no row `{row}`");
     }
 }

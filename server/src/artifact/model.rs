@@ -133,17 +133,26 @@ impl Artifact {
         self.sections.iter().find(|s| s.level == 1)
     }
 
-    /// Where a whole-file diagnostic goes: the title, else the first line.
+    /// Where a whole-file diagnostic goes: the title, else the first
+    /// non-blank line after the frontmatter, else the start of the body.
     pub fn anchor(&self) -> TextRange {
         if let Some(t) = self.title() {
             return t.range;
         }
         let body_start = self.frontmatter.as_ref().map_or(0, |f| f.range.end);
-        let line = self
+        let first = self
             .lines
             .position(body_start, crate::text::Encoding::Utf8)
             .line;
-        let end = self.lines.line_end(line).max(body_start);
-        TextRange::new(body_start, end)
+        for line in first..self.lines.line_count() {
+            let (start, end) = (
+                self.lines.line_start(line).max(body_start),
+                self.lines.line_end(line),
+            );
+            if end > start {
+                return TextRange::new(start, end);
+            }
+        }
+        TextRange::empty(body_start)
     }
 }

@@ -196,11 +196,18 @@ pub fn closest_code(code: &str) -> Option<&'static str> {
 
 /// The candidate closest to `word` when close enough to be a typo.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // Edit distance is quadratic: long strings are never typos of each other.
+    const MAX: usize = 64;
+    if word.len() > MAX {
+        return None;
+    }
     let w = word.to_lowercase();
     candidates
         .into_iter()
+        .filter(|c| c.len() <= MAX && *c != word)
         .map(|c| (strsim::damerau_levenshtein(&w, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d > 0 && *d <= (c.len() / 3).max(2))
+        // Case-only differences (distance 0) are the likeliest typo of all.
+        .filter(|(d, c)| *d <= (c.chars().count().min(w.chars().count()) / 3).max(1))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -260,9 +267,9 @@ pub fn check_artifact(ws: &Workspace, art: &Artifact) -> Vec<Diagnostic> {
     let mut sink = Sink::new(ws, &art.path);
     if let Some(p) = &art.problem {
         sink.push("artifact-unreadable", art.anchor(), p.message.clone());
-        if art.lines.is_empty() {
-            return sink.out;
-        }
+        // Its markdown was not (fully) parsed: only the frontmatter can be judged.
+        frontmatter::check(ws, art, &mut sink);
+        return sink.out;
     }
     paths::check(ws, art, &mut sink);
     frontmatter::check(ws, art, &mut sink);
@@ -312,5 +319,7 @@ mod tests {
         }
         assert_eq!(closest_code("section-mising"), Some("section-missing"));
         assert_eq!(closest_code("zzz"), None);
+        assert_eq!(closest("Status", ["status", "tags"]), Some("status"));
+        assert_eq!(closest("nope", ["scope"]), None);
     }
 }

@@ -8,19 +8,33 @@ use super::Sink;
 pub fn check(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
     match &art.class {
         Class::Unclaimed => {
-            let folder = art.path.split('/').nth(1).unwrap_or("");
-            let known: Vec<&str> = ws.schemas.folder_names().collect();
-            let mut known = known;
+            let dir = ws.artifacts_dir();
+            let rest = art
+                .path
+                .strip_prefix(dir)
+                .and_then(|r| r.strip_prefix('/'))
+                .unwrap_or(&art.path);
+            let mut known: Vec<&str> = ws.schemas.folder_names().collect();
             known.sort();
-            sink.push(
-                "artifact-unknown",
-                art.anchor(),
-                format!(
-                    "`{}/{folder}` is not a flavor folder (known: {}); map it in agentops.toml [flavors.folders] or add a flavor.toml there",
-                    ws.artifacts_dir(),
+            let msg = match rest.split_once('/') {
+                None => format!(
+                    "`{}` is not inside a flavor folder (`{dir}/<flavor>/`; known: {})",
+                    art.path,
                     known.join(", ")
                 ),
-            );
+                Some((folder, _))
+                    if ws.root.join(dir).join(folder).join("flavor.toml").is_file() =>
+                {
+                    format!(
+                        "`{dir}/{folder}/flavor.toml` did not load (see its diagnostics), so nothing in `{dir}/{folder}` can be checked"
+                    )
+                }
+                Some((folder, _)) => format!(
+                    "`{dir}/{folder}` is not a flavor folder (known: {}); map it in agentops.toml [flavors.folders] or add a flavor.toml there",
+                    known.join(", ")
+                ),
+            };
+            sink.push("artifact-unknown", art.anchor(), msg);
         }
         Class::Unknown { flavor } => {
             let expected: Vec<String> = ws
@@ -72,7 +86,7 @@ fn folder_name(ws: &Workspace, art: &Artifact, captures: &[(String, String)], si
         sink.push(
             "spec-folder-name",
             art.anchor(),
-            format!("folder name {why} (the `{{{name}}}` of `{}`)", art.path),
+            format!("`{{{name}}}` in this path: {why}"),
         );
     }
 }

@@ -106,26 +106,23 @@ fn order(art: &Artifact, kind: &Kind, found: &[(usize, usize)], sink: &mut Sink)
             let (Some(node), Some(sec)) = (art.sections.get(ni), kind.sections.get(si)) else {
                 continue;
             };
-            // The first kept section that should come after this one.
-            let before = keep
+            let kept: Vec<(usize, usize)> =
+                keep.iter().filter_map(|&k| group.get(k).copied()).collect();
+            // Too late: a kept section before it in the document belongs after it.
+            let belongs_after = kept
                 .iter()
-                .filter_map(|&k| group.get(k))
-                .find(|&&(s, _)| s > si)
+                .find(|&&(s, n)| n < ni && s > si)
                 .and_then(|&(s, _)| kind.sections.get(s));
-            let msg = match before {
-                Some(b) => format!("`{}` should come before `{}`", sec.heading, b.heading),
-                None => {
-                    let after = keep
-                        .iter()
-                        .rev()
-                        .filter_map(|&k| group.get(k))
-                        .find(|&&(s, _)| s < si)
-                        .and_then(|&(s, _)| kind.sections.get(s));
-                    match after {
-                        Some(a) => format!("`{}` should come after `{}`", sec.heading, a.heading),
-                        None => format!("`{}` is out of order", sec.heading),
-                    }
-                }
+            // Too early: a kept section after it in the document belongs before it.
+            let belongs_before = kept
+                .iter()
+                .rev()
+                .find(|&&(s, n)| n > ni && s < si)
+                .and_then(|&(s, _)| kind.sections.get(s));
+            let msg = match (belongs_after, belongs_before) {
+                (Some(b), _) => format!("`{}` should come before `{}`", sec.heading, b.heading),
+                (None, Some(a)) => format!("`{}` should come after `{}`", sec.heading, a.heading),
+                (None, None) => format!("`{}` is out of order", sec.heading),
             };
             sink.push("section-order", node.range, msg);
         }

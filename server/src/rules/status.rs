@@ -41,8 +41,9 @@ pub fn check(art: &Artifact, kind: &Kind, sink: &mut Sink) {
     let open: Vec<_> = tasks.iter().filter(|t| !t.checked).collect();
     let finished = status_in(&rule.done, &status.value) || status_in(&rule.approved, &status.value);
     if finished && rule.done_requires_checked && !open.is_empty() {
+        let verb = if open.len() == 1 { "is" } else { "are" };
         let msg = format!(
-            "status is `{}` but {} of {} {label} are still open",
+            "status is `{}` but {} of {} {label} {verb} still open",
             status.value,
             open.len(),
             tasks.len()

@@ -13,6 +13,10 @@ use crate::text::{TextRange, to_u32};
 const MAX_DEPTH: usize = 16;
 /// Alias expansion budget, far below saphyr's default: frontmatter is small.
 const ALIAS_LIMIT: usize = 10_000;
+/// saphyr loads block collections recursively, without a depth limit: a
+/// crafted file overflows the stack. Nesting depth never exceeds a line's
+/// indentation plus its leading `- `/`? ` markers, so bound that instead.
+const MAX_NESTING: usize = 100;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Frontmatter {
@@ -159,6 +163,16 @@ pub fn parse(text: &str) -> Option<Frontmatter> {
     if yaml.trim().is_empty() {
         return Some(fm);
     }
+    if let Some((line_start, depth)) = too_deep(yaml) {
+        let at = block.yaml.start + to_u32(line_start);
+        fm.error = Some(FmError {
+            message: format!(
+                "frontmatter nests {depth} levels deep; at most {MAX_NESTING} are read"
+            ),
+            range: TextRange::new(at, line_end(text, at)),
+        });
+        return Some(fm);
+    }
     match load(yaml) {
         Err(err) => {
             let mut at = chars.byte(err.marker().index());
@@ -186,6 +200,26 @@ pub fn parse(text: &str) -> Option<Frontmatter> {
         },
     }
     Some(fm)
+}
+
+/// The first line whose possible nesting exceeds the limit, with that depth.
+fn too_deep(yaml: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let mut rest = line.get(indent..).unwrap_or("");
+        let mut depth = indent;
+        while let Some(r) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix("? ")) {
+            depth += 2;
+            rest = r.trim_start_matches(' ');
+        }
+        if depth > MAX_NESTING * 2 {
+            return Some((start, depth / 2));
+        }
+    }
+    None
 }
 
 fn load(yaml: &str) -> Result<Vec<MarkedYaml<'_>>, saphyr::ScanError> {
@@ -355,6 +389,27 @@ mod tests {
         y.push_str("---\n");
         let fm = parse(&y).unwrap();
         assert!(fm.error.is_some());
+    }
+
+    #[test]
+    fn deep_block_nesting_is_refused_not_overflowed() {
+        let mut y = String::from("---\n");
+        for i in 0..3000 {
+            y.push_str(&" ".repeat(i));
+            y.push_str(&format!("k{i}:\n"));
+        }
+        y.push_str("---\n# T\n");
+        let err = parse(&y).unwrap().error.unwrap();
+        assert!(err.message.contains("levels deep"), "{err:?}");
+        let seq = format!("---\nx:\n{}a\n---\n", "- ".repeat(5000));
+        assert!(parse(&seq).unwrap().error.is_some());
+        // Ordinary nesting is fine.
+        assert!(
+            parse("---\na:\n  b:\n    - c: 1\n---\n")
+                .unwrap()
+                .error
+                .is_none()
+        );
     }
 
     #[test]
