@@ -6,6 +6,7 @@ use crate::syntax::block::{self, Blocks};
 use crate::syntax::frontmatter::{self, FmValue};
 use crate::syntax::inline::{self, Inlines, LinkKind};
 use crate::syntax::slug;
+use crate::syntax::units::{self, UnitCache};
 use crate::text::{LineMap, TextRange, to_u32};
 
 use super::commands;
@@ -36,7 +37,7 @@ pub fn build(
     kind: Option<&Kind>,
 ) -> Artifact {
     match block::parse(&mut parsers.block, text, None) {
-        Ok(tree) => build_from_tree(parsers, path, text, &tree, class, kind),
+        Ok(tree) => build_from_tree(parsers, path, text, &tree, class, kind, None),
         Err(block::ParseError::TooSlow) => {
             let mut art = base(path, text, class);
             art.problem = Some(Problem {
@@ -48,7 +49,8 @@ pub fn build(
     }
 }
 
-/// Builds the artifact from a block tree already parsed (incrementally, for open documents).
+/// Builds the artifact from a block tree already parsed (incrementally, for
+/// open documents, which also keep a cache of unchanged blocks' results).
 pub fn build_from_tree(
     parsers: &mut Parsers,
     path: &str,
@@ -56,6 +58,7 @@ pub fn build_from_tree(
     tree: &tree_sitter::Tree,
     class: Class,
     kind: Option<&Kind>,
+    cache: Option<&mut UnitCache>,
 ) -> Artifact {
     let mut art = base(path, text, class);
     // An unterminated block swallows the file; the markdown after it still counts.
@@ -64,13 +67,19 @@ pub fn build_from_tree(
         .as_ref()
         .filter(|f| f.error.is_none() || f.range.end < to_u32(text.len()))
         .map_or(0, |f| f.range.end);
-    let blocks = block::extract(text, tree, skip);
-    let mut inlines = Inlines::default();
-    for ranges in &blocks.inlines {
-        if inline::worth_parsing(text, ranges) {
-            inline::parse_into(&mut parsers.inline, text, &art.lines, ranges, &mut inlines);
+    let (blocks, inlines) = match cache {
+        Some(cache) => units::extract(text, tree, skip, &art.lines, &mut parsers.inline, cache),
+        None => {
+            let blocks = block::extract(text, tree, skip);
+            let mut inlines = Inlines::default();
+            for ranges in &blocks.inlines {
+                if inline::worth_parsing(text, ranges) {
+                    inline::parse_into(&mut parsers.inline, text, &art.lines, ranges, &mut inlines);
+                }
+            }
+            (blocks, inlines)
         }
-    }
+    };
     fill(&mut art, text, blocks, inlines, kind);
     art
 }

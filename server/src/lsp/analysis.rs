@@ -48,12 +48,14 @@ pub fn locate(state: &State, uri: &Uri) -> Option<(Arc<Root>, String)> {
 /// the document moved on meanwhile (the next run will do it).
 pub fn analyze(state: &State, uri: &Uri) -> Option<Analyzed> {
     let (root, rel) = locate(state, uri)?;
-    let (text, old_tree, version) = {
-        let doc = state.docs.get(uri)?;
+    let (text, old_tree, version, mut units) = {
+        let mut doc = state.docs.get_mut(uri)?;
         if doc.analyzed == Some(doc.version) {
             return None;
         }
-        (doc.text(), doc.tree.clone(), doc.version)
+        // Two analyses of one document at once: the second goes without the cache.
+        let units = doc.units.take().unwrap_or_default();
+        (doc.text(), doc.tree.clone(), doc.version, units)
     };
     let (art, tree) = {
         let ws = read(&root.ws);
@@ -61,7 +63,15 @@ pub fn analyze(state: &State, uri: &Uri) -> Option<Analyzed> {
         with_parsers(
             |p| match block::parse(&mut p.block, &text, old_tree.as_ref()) {
                 Ok(tree) => {
-                    let art = artifact::build_from_tree(p, &rel, &text, &tree, class, kind);
+                    let art = artifact::build_from_tree(
+                        p,
+                        &rel,
+                        &text,
+                        &tree,
+                        class,
+                        kind,
+                        Some(&mut units),
+                    );
                     (art, Some(tree))
                 }
                 Err(_) => (artifact::build(p, &rel, &text, class, kind), None),
@@ -70,6 +80,7 @@ pub fn analyze(state: &State, uri: &Uri) -> Option<Analyzed> {
     };
     {
         let mut doc = state.docs.get_mut(uri)?;
+        doc.units = Some(units);
         if doc.version != version {
             return None;
         }
@@ -173,8 +184,14 @@ pub fn diagnostics(state: &State, root: &Root, rel: &str) -> (Vec<lsp::Diagnosti
             None => Vec::new(),
         },
     };
-    let hash = xxhash_rust::xxh3::xxh3_64(&serde_json::to_vec(&out).unwrap_or_default());
-    (out, hash)
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for d in &out {
+        h.update(format!("{:?}{:?}{:?}{}", d.range, d.code, d.severity, d.message).as_bytes());
+        if let Some(r) = &d.related_information {
+            h.update(format!("{r:?}").as_bytes());
+        }
+    }
+    (out, h.digest())
 }
 
 /// Every file of a root that has or may have diagnostics.

@@ -5,6 +5,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent};
 use tree_sitter::{InputEdit, Point, Tree};
 
+use crate::syntax::units::UnitCache;
 use crate::text::Encoding;
 
 pub struct Document {
@@ -14,6 +15,8 @@ pub struct Document {
     pub tree: Option<Tree>,
     /// The version whose artifact is in the index, if any.
     pub analyzed: Option<i32>,
+    /// Results of unchanged blocks, by content: valid whatever the version.
+    pub units: Option<UnitCache>,
 }
 
 impl Document {
@@ -23,6 +26,7 @@ impl Document {
             rope: Rope::from_str(text),
             tree: None,
             analyzed: None,
+            units: Some(UnitCache::default()),
         }
     }
 

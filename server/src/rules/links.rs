@@ -1,6 +1,7 @@
 //! link-broken: relative file links, `#anchor`s (GitHub slugs) and
 //! reference links whose definition is missing.
 
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use crate::artifact::Artifact;
@@ -10,8 +11,18 @@ use crate::workspace::{Workspace, fs::Entry};
 use super::Sink;
 
 pub fn check(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
+    // One answer per target within a file: long documents repeat their links.
+    let mut seen: HashMap<String, Option<String>> = HashMap::new();
     for link in &art.links {
-        if let Some(msg) = problem(ws, art, link) {
+        let verdict = match seen.get(&link.dest) {
+            Some(v) if link.kind != LinkKind::Reference => v.clone(),
+            _ => {
+                let v = problem(ws, art, link);
+                seen.insert(link.dest.clone(), v.clone());
+                v
+            }
+        };
+        if let Some(msg) = verdict {
             sink.push("link-broken", link.range, msg);
         }
     }

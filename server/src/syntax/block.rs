@@ -116,7 +116,13 @@ pub fn parse(parser: &mut Parser, text: &str, old: Option<&Tree>) -> Result<Tree
 /// Walks the tree once, iteratively (deeply nested input must not overflow the stack).
 pub fn extract(text: &str, tree: &Tree, skip_before: u32) -> Blocks {
     let mut out = Blocks::default();
-    let mut cursor = tree.walk();
+    extract_node(text, tree.root_node(), skip_before, &mut out);
+    out
+}
+
+/// Extracts the subtree under `root` into `out`, in document order.
+pub fn extract_node(text: &str, root: Node, skip_before: u32, out: &mut Blocks) {
+    let mut cursor = root.walk();
     loop {
         let node = cursor.node();
         let (start, end) = (to_u32(node.start_byte()), to_u32(node.end_byte()));
@@ -125,7 +131,7 @@ pub fn extract(text: &str, tree: &Tree, skip_before: u32) -> Blocks {
         } else if start < skip_before {
             true
         } else {
-            visit(text, node, &mut out)
+            visit(text, node, out)
         };
         if descend && cursor.goto_first_child() {
             continue;
@@ -135,9 +141,84 @@ pub fn extract(text: &str, tree: &Tree, skip_before: u32) -> Blocks {
                 break;
             }
             if !cursor.goto_parent() {
-                return out;
+                return;
             }
         }
+    }
+}
+
+impl Blocks {
+    /// Applies `f` to every range held.
+    pub fn map_ranges(&mut self, f: impl Fn(TextRange) -> TextRange) {
+        for h in &mut self.headings {
+            h.range = f(h.range);
+            h.text_range = f(h.text_range);
+        }
+        for c in &mut self.code_blocks {
+            c.range = f(c.range);
+            c.content = f(c.content);
+        }
+        for t in &mut self.tasks {
+            t.marker = f(t.marker);
+            t.range = f(t.range);
+            t.text_range = f(t.text_range);
+        }
+        for d in &mut self.link_defs {
+            d.range = f(d.range);
+            d.dest_range = f(d.dest_range);
+        }
+        for l in &mut self.labels {
+            l.name_range = f(l.name_range);
+            l.value_range = f(l.value_range);
+        }
+        for i in &mut self.inlines {
+            for r in i.iter_mut() {
+                *r = f(*r);
+            }
+        }
+    }
+
+    /// Appends copies of `other`'s facts moved `by` bytes later (all but `inlines`).
+    pub fn extend_shifted(&mut self, other: &Blocks, by: u32) {
+        let s = |r: TextRange| r.shift(by);
+        self.headings.extend(other.headings.iter().map(|h| Heading {
+            range: s(h.range),
+            text_range: s(h.text_range),
+            ..h.clone()
+        }));
+        self.code_blocks
+            .extend(other.code_blocks.iter().map(|c| CodeBlock {
+                range: s(c.range),
+                content: s(c.content),
+                lang: c.lang.clone(),
+            }));
+        self.tasks.extend(other.tasks.iter().map(|t| Task {
+            marker: s(t.marker),
+            range: s(t.range),
+            text_range: s(t.text_range),
+            ..t.clone()
+        }));
+        self.link_defs
+            .extend(other.link_defs.iter().map(|d| LinkDef {
+                range: s(d.range),
+                dest_range: s(d.dest_range),
+                ..d.clone()
+            }));
+        self.labels.extend(other.labels.iter().map(|l| Label {
+            name_range: s(l.name_range),
+            value_range: s(l.value_range),
+            ..l.clone()
+        }));
+        // `inlines` only feed inline parsing, which cached units have done already.
+    }
+
+    pub fn append(&mut self, other: Blocks) {
+        self.headings.extend(other.headings);
+        self.code_blocks.extend(other.code_blocks);
+        self.tasks.extend(other.tasks);
+        self.link_defs.extend(other.link_defs);
+        self.labels.extend(other.labels);
+        self.inlines.extend(other.inlines);
     }
 }
 

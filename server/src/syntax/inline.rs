@@ -47,6 +47,37 @@ pub struct CodeSpan {
 /// Code spans longer than this are code, not a path or a command.
 const MAX_SPAN: usize = 300;
 
+impl Inlines {
+    pub fn map_ranges(&mut self, f: impl Fn(TextRange) -> TextRange) {
+        for l in &mut self.links {
+            l.range = f(l.range);
+            l.dest_range = f(l.dest_range);
+        }
+        for c in &mut self.code_spans {
+            c.range = f(c.range);
+        }
+    }
+
+    /// Appends copies of `other`'s links and spans moved `by` bytes later.
+    pub fn extend_shifted(&mut self, other: &Inlines, by: u32) {
+        self.links.extend(other.links.iter().map(|l| Link {
+            range: l.range.shift(by),
+            dest_range: l.dest_range.shift(by),
+            ..l.clone()
+        }));
+        self.code_spans
+            .extend(other.code_spans.iter().map(|c| CodeSpan {
+                range: c.range.shift(by),
+                text: c.text.clone(),
+            }));
+    }
+
+    pub fn append(&mut self, other: Inlines) {
+        self.links.extend(other.links);
+        self.code_spans.extend(other.code_spans);
+    }
+}
+
 pub fn new_parser() -> Parser {
     let mut parser = Parser::new();
     // Compiled-in grammar, ABI checked at build time: cannot fail.

@@ -42,17 +42,26 @@ impl Default for LineMap {
 
 impl LineMap {
     pub fn new(text: &str) -> LineMap {
+        let bytes = text.as_bytes();
         let mut line_starts = vec![0];
         let mut wide = Vec::new();
         let mut crlf = Vec::new();
-        for (i, ch) in text.char_indices() {
-            if ch == '\n' {
-                if i > 0 && text.as_bytes().get(i - 1) == Some(&b'\r') {
+        // Bytes, not chars: a UTF-8 lead byte (0b11xx_xxxx) gives the width.
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' {
+                if i > 0 && bytes.get(i - 1) == Some(&b'\r') {
                     crlf.push(to_u32(line_starts.len() - 1));
                 }
                 line_starts.push(to_u32(i + 1));
-            } else if !ch.is_ascii() {
-                wide.push((to_u32(i), ch.len_utf8() as u8));
+            } else if b >= 0xC0 {
+                let len = if b >= 0xF0 {
+                    4
+                } else if b >= 0xE0 {
+                    3
+                } else {
+                    2
+                };
+                wide.push((to_u32(i), len));
             }
         }
         LineMap {
