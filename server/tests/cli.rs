@@ -149,3 +149,37 @@ fn usage_and_io_failures_exit_two() {
     let out = bin().args(["check", "--format", "yaml"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn cache_sees_an_edit_between_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let research = dir.path().join("agentops/infrastructure-ops/research");
+    std::fs::create_dir_all(&research).unwrap();
+    let file = research.join("x-research.md");
+    let body = "## Problem Statement\n## Scope\n## Key Findings\n## Recommended Approach\n## Open Questions\n## References\n## Next Steps\n";
+    std::fs::write(
+        &file,
+        format!("---\nstatus: complete\n---\n# Research: X\n{body}"),
+    )
+    .unwrap();
+    let run = || {
+        let out = bin()
+            .arg("check")
+            .arg(dir.path())
+            .arg("--cache-dir")
+            .arg(cache.path())
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(run(), "");
+    // Same size, new content, written right after the cache: must be re-read.
+    std::fs::write(
+        &file,
+        format!("---\nstatus: compleet\n---\n# Research: X\n{body}"),
+    )
+    .unwrap();
+    assert!(run().contains("frontmatter-invalid-value"));
+    assert!(run().contains("frontmatter-invalid-value"));
+}

@@ -23,11 +23,45 @@ pub enum CacheMode {
     Dir(PathBuf),
 }
 
+/// When a file was last seen: modification time (ns) and size. Unchanged
+/// stamps let a warm run skip reading the file at all, as git's index does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub mtime_ns: u128,
+    pub size: u64,
+}
+
+impl Stamp {
+    pub fn of(path: &Path) -> Option<Stamp> {
+        let m = std::fs::metadata(path).ok()?;
+        let mtime_ns = m
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        Some(Stamp {
+            mtime_ns,
+            size: m.len(),
+        })
+    }
+}
+
+/// What a previous run left: artifacts with the stamp of the bytes they came
+/// from, and when the cache was written (stamps that close to it may hide a
+/// change made in the same clock tick, so they are re-read).
+#[derive(Default)]
+pub struct Loaded {
+    pub artifacts: HashMap<String, (Artifact, Option<Stamp>)>,
+    pub written_ns: u128,
+}
+
 #[derive(Serialize, Deserialize)]
 struct Stored {
     version: String,
     fingerprint: u64,
-    artifacts: Vec<Artifact>,
+    written_ns: u128,
+    artifacts: Vec<(Artifact, Option<Stamp>)>,
 }
 
 impl CacheMode {
@@ -54,43 +88,51 @@ impl CacheMode {
     }
 
     /// Cached artifacts by path; empty when absent, stale or unreadable.
-    pub fn load(&self, ws: &Workspace) -> HashMap<String, Artifact> {
+    pub fn load(&self, ws: &Workspace) -> Loaded {
         let Some(file) = self.file(&ws.root) else {
-            return HashMap::new();
+            return Loaded::default();
         };
         let Ok(compressed) = std::fs::read(&file) else {
-            return HashMap::new();
+            return Loaded::default();
         };
         let Ok(raw) = zstd::bulk::decompress(&compressed, MAX_CACHE) else {
-            return HashMap::new();
+            return Loaded::default();
         };
         match postcard::from_bytes::<Stored>(&raw) {
             Ok(s)
                 if s.version == env!("CARGO_PKG_VERSION")
                     && s.fingerprint == ws.schemas.fingerprint =>
             {
-                s.artifacts
-                    .into_iter()
-                    .map(|a| (a.path.clone(), a))
-                    .collect()
+                Loaded {
+                    artifacts: s
+                        .artifacts
+                        .into_iter()
+                        .map(|(a, st)| (a.path.clone(), (a, st)))
+                        .collect(),
+                    written_ns: s.written_ns,
+                }
             }
-            _ => HashMap::new(),
+            _ => Loaded::default(),
         }
     }
 
     /// Writes the index atomically; a failure only costs the next run its speed.
-    pub fn store(&self, ws: &Workspace) {
+    pub fn store(&self, ws: &Workspace, stamps: &HashMap<String, Stamp>) {
         let Some(file) = self.file(&ws.root) else {
             return;
         };
+        let written_ns = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
         let stored = Stored {
             version: env!("CARGO_PKG_VERSION").to_string(),
             fingerprint: ws.schemas.fingerprint,
+            written_ns,
             artifacts: ws
                 .artifacts
                 .values()
                 .filter(|a| a.problem.is_none())
-                .cloned()
+                .map(|a| (a.clone(), stamps.get(&a.path).copied()))
                 .collect(),
         };
         let result = (|| -> std::io::Result<()> {

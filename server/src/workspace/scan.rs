@@ -1,5 +1,6 @@
 //! Finding and parsing every artifact of a root, on all cores.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -10,6 +11,7 @@ use rayon::prelude::*;
 use crate::artifact::{self, Artifact, Parsers, Problem};
 use crate::schema::Schemas;
 
+use super::cache::Stamp;
 use super::{Workspace, classify, is_artifact_file};
 
 /// Larger files are reported, not parsed: no artifact is this big.
@@ -84,31 +86,44 @@ pub fn scan(ws: &mut Workspace, cache: &super::CacheMode) -> ScanStats {
     let schemas = &ws.schemas;
     let dir = ws.config.workspace.artifacts.clone();
     let root = ws.root.clone();
-    let results: Vec<(Artifact, u64, bool)> = paths
+    // A stamp this close to the cache write may hide a same-tick change.
+    let trusted_before = cached.written_ns.saturating_sub(2_000_000_000);
+    let results: Vec<(Artifact, u64, bool, Option<Stamp>)> = paths
         .par_iter()
         .map_init(Parsers::default, |parsers, rel| {
-            let bytes = std::fs::read(root.join(rel));
+            let full = root.join(rel);
+            let stamp = Stamp::of(&full);
+            let hit = cached.artifacts.get(rel);
+            if let (Some((a, Some(old))), Some(now)) = (hit, stamp)
+                && *old == now
+                && now.mtime_ns < trusted_before
+            {
+                return (a.clone(), now.size, true, stamp);
+            }
+            let bytes = std::fs::read(&full);
             let len = bytes.as_ref().map_or(0, |b| b.len() as u64);
             let hash = bytes.as_ref().map_or(0, |b| xxhash_rust::xxh3::xxh3_64(b));
-            if let Some(a) = cached
-                .get(rel)
-                .filter(|a| a.hash == hash && a.problem.is_none())
-            {
-                return ((*a).clone(), len, true);
+            if let Some((a, _)) = hit.filter(|(a, _)| a.hash == hash && a.problem.is_none()) {
+                return (a.clone(), len, true, stamp);
             }
             let art = match bytes {
                 Ok(b) => from_bytes(parsers, schemas, &dir, rel, &b),
                 Err(e) => unreadable(schemas, &dir, rel, format!("cannot read the file: {e}")),
             };
-            (art, len, false)
+            (art, len, false, stamp)
         })
         .collect();
+    drop(cached);
+    let mut stamps = HashMap::with_capacity(results.len());
     let mut stats = ScanStats {
         files: results.len(),
         ..ScanStats::default()
     };
-    for (art, len, hit) in results {
+    for (art, len, hit, stamp) in results {
         stats.bytes += len;
+        if let Some(st) = stamp {
+            stamps.insert(art.path.clone(), st);
+        }
         if hit {
             stats.from_cache += 1;
         } else {
@@ -116,7 +131,7 @@ pub fn scan(ws: &mut Workspace, cache: &super::CacheMode) -> ScanStats {
         }
         ws.artifacts.insert(art.path.clone(), art);
     }
-    cache.store(ws);
+    cache.store(ws, &stamps);
     stats.elapsed = started.elapsed();
     stats
 }
