@@ -2,6 +2,7 @@
 
 mod check;
 pub mod output;
+mod status;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +26,8 @@ pub enum Command {
     Serve,
     /// Validate every artifact of a workspace; exit 1 on any error, 2 on usage or I/O failure.
     Check(CheckArgs),
+    /// Per flavor, each work item, the phase it is in and what blocks it.
+    Status(StatusArgs),
 }
 
 #[derive(clap::Args)]
@@ -43,6 +46,19 @@ pub struct CheckArgs {
     /// Print files seen, per-kind counts and per-severity counts after the diagnostics.
     #[arg(long)]
     pub stats: bool,
+}
+
+#[derive(clap::Args)]
+pub struct StatusArgs {
+    /// Workspace root (the folder holding `agentops/`).
+    #[arg(default_value = ".")]
+    pub root: PathBuf,
+    /// The report as JSON (the same document `agentops/status` returns).
+    #[arg(long)]
+    pub json: bool,
+    /// Parse every file, ignoring and not writing the index cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
@@ -65,6 +81,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Status(args)) => status::run(&args),
         Some(Command::Serve) | None => crate::lsp::run(),
     }
 }

@@ -3,4 +3,5 @@
 
 pub mod folding;
 pub mod hover;
+pub mod status;
 pub mod symbols;

@@ -8,6 +8,8 @@ pub mod links;
 mod paths;
 mod sections;
 mod status;
+
+pub use status::{normalize_status, status_in};
 mod values;
 
 use rayon::prelude::*;

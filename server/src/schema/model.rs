@@ -253,6 +253,11 @@ pub struct Prerequisite {
     pub state: Option<PrerequisiteState>,
     #[serde(default)]
     pub message: String,
+    /// Frontmatter field of this artifact naming the prerequisite artifact
+    /// (a path relative to this file, or to the root). Without it, the two
+    /// are paired by work-item key, or by a unique near match of names.
+    #[serde(default)]
+    pub via: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

@@ -3,11 +3,14 @@
 mod cache;
 mod classify;
 pub mod fs;
+pub mod items;
 mod load;
+pub mod phases;
 mod scan;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 pub use cache::CacheMode;
 pub use classify::{classify, is_artifact_file};
@@ -20,6 +23,7 @@ use crate::config::Config;
 use crate::rules::Diagnostic;
 use crate::schema::{Flavor, Kind, Schemas};
 use crate::text::LineMap;
+use items::Items;
 
 pub struct Workspace {
     pub root: PathBuf,
@@ -32,6 +36,8 @@ pub struct Workspace {
     /// Problems found while loading config and flavors.
     pub setup_diagnostics: Vec<Diagnostic>,
     pub fs: FsProbe,
+    /// Work items, computed on first use; dropped when grouping facts change.
+    items: Mutex<Option<Arc<Items>>>,
 }
 
 impl Workspace {
@@ -53,6 +59,7 @@ impl Workspace {
             other_files,
             setup_diagnostics,
             fs: FsProbe::new(root, true),
+            items: Mutex::new(None),
         }
     }
 
@@ -86,12 +93,57 @@ impl Workspace {
     /// Puts a (re)built artifact in the index; returns the one it replaces.
     pub fn upsert(&mut self, art: Artifact) -> Option<Artifact> {
         self.fs.invalidate(&self.root.join(&art.path));
+        let same = self
+            .artifacts
+            .get(&art.path)
+            .is_some_and(|old| self.grouping(old) == self.grouping(&art));
+        if !same {
+            self.forget_items();
+        }
         self.artifacts.insert(art.path.clone(), art)
     }
 
     pub fn remove(&mut self, path: &str) -> Option<Artifact> {
         self.fs.invalidate(&self.root.join(path));
+        self.forget_items();
         self.artifacts.remove(path)
+    }
+
+    /// The work items, computed once per change of what groups them.
+    pub fn items(&self) -> Arc<Items> {
+        let mut cached = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = cached.as_ref() {
+            return i.clone();
+        }
+        let fresh = Arc::new(Items::compute(self));
+        *cached = Some(fresh.clone());
+        fresh
+    }
+
+    pub fn forget_items(&self) {
+        *self.items.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// What decides an artifact's work item: its class and its link fields.
+    fn grouping(&self, a: &Artifact) -> (crate::artifact::Class, Vec<String>) {
+        let fields: Vec<String> = self
+            .kind_of(a)
+            .map(|k| {
+                k.prerequisites
+                    .iter()
+                    .filter_map(|p| p.via.as_ref())
+                    .map(|f| {
+                        let v = a
+                            .frontmatter
+                            .as_ref()
+                            .and_then(|fm| fm.get(f))
+                            .map(|x| format!("{:?}", x.value));
+                        v.unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        (a.class.clone(), fields)
     }
 
     /// The root-relative path of a file under this root.

@@ -131,6 +131,7 @@ pub fn scan(ws: &mut Workspace, cache: &super::CacheMode) -> ScanStats {
         }
         ws.artifacts.insert(art.path.clone(), art);
     }
+    ws.forget_items();
     cache.store(ws, &stamps);
     stats.elapsed = started.elapsed();
     stats

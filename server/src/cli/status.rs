@@ -1,0 +1,37 @@
+//! `agentops-lsp status`.
+
+use std::process::ExitCode;
+
+use crate::features::status;
+use crate::workspace::{self, CacheMode, Workspace};
+
+use super::StatusArgs;
+
+pub fn run(args: &StatusArgs) -> ExitCode {
+    if !args.root.is_dir() {
+        eprintln!("agentops-lsp: `{}` is not a folder", args.root.display());
+        return ExitCode::from(2);
+    }
+    let mut ws = Workspace::new(&args.root);
+    let cache = if args.no_cache {
+        CacheMode::Off
+    } else {
+        CacheMode::default_dir()
+    };
+    workspace::scan(&mut ws, &cache);
+    let report = status::report(&ws);
+    if args.json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("agentops-lsp: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else if report.flavors.is_empty() {
+        eprintln!("agentops-lsp: no work items in `{}`", args.root.display());
+    } else {
+        print!("{}", status::human(&report));
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,86 @@
+//! The project's status: per flavor, each work item and where it stands.
+//! One report for `agentops-lsp status`, `agentops/status` and `agentops.status`.
+
+use serde::Serialize;
+
+use crate::workspace::Workspace;
+use crate::workspace::phases::{self, ItemState};
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub root: String,
+    pub flavors: Vec<FlavorStatus>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FlavorStatus {
+    pub name: String,
+    pub title: String,
+    pub items: Vec<ItemStatus>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ItemStatus {
+    #[serde(flatten)]
+    pub state: ItemState,
+    pub artifacts: Vec<String>,
+    pub timeline: String,
+}
+
+pub fn report(ws: &Workspace) -> Report {
+    let items = ws.items();
+    let mut flavors: Vec<FlavorStatus> = Vec::new();
+    for flavor in &ws.schemas.flavors {
+        let its: Vec<ItemStatus> = items
+            .items
+            .iter()
+            .filter(|i| i.flavor == flavor.name())
+            .filter_map(|i| {
+                let state = phases::item_state(ws, i)?;
+                Some(ItemStatus {
+                    timeline: phases::timeline(&state),
+                    state,
+                    artifacts: i.artifacts.clone(),
+                })
+            })
+            .collect();
+        if its.is_empty() {
+            continue;
+        }
+        flavors.push(FlavorStatus {
+            name: flavor.name().to_string(),
+            title: flavor.def.flavor.title.clone(),
+            items: its,
+        });
+    }
+    Report {
+        root: ws.root.display().to_string(),
+        flavors,
+    }
+}
+
+/// The report as text: one block per flavor, one line per work item.
+pub fn human(r: &Report) -> String {
+    let mut out = String::new();
+    for f in &r.flavors {
+        out.push_str(&format!("{}\n", f.name));
+        let width = f
+            .items
+            .iter()
+            .map(|i| i.state.key.chars().count())
+            .max()
+            .unwrap_or(0);
+        for i in &f.items {
+            let tail = match (&i.state.current, i.state.blockers.is_empty()) {
+                (None, _) => "  — complete".to_string(),
+                (Some(_), true) => String::new(),
+                (Some(_), false) => format!("  — {}", i.state.blockers.join("; ")),
+            };
+            out.push_str(&format!(
+                "  {:<width$}  {}{tail}\n",
+                i.state.key, i.timeline
+            ));
+        }
+    }
+    out
+}

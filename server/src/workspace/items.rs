@@ -1,0 +1,299 @@
+//! Work items: the artifacts that belong to one piece of work.
+//!
+//! Artifacts group by the work-item key their path yields. A kind whose
+//! prerequisite declares `via` links to its prerequisite artifact through a
+//! frontmatter field; without the field, a prerequisite with the same key
+//! pairs by name, and otherwise a unique near match of names (a prefix, or
+//! the initials: `dr` → `disaster-recovery`) pairs them, with a diagnostic
+//! asking for the explicit link.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::artifact::Artifact;
+use crate::syntax::frontmatter::FmValue;
+use crate::text::TextRange;
+
+use super::Workspace;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkItem {
+    pub flavor: String,
+    /// The key of the item's earliest-phase artifact.
+    pub key: String,
+    /// Root-relative paths, in the flavor's kind order.
+    pub artifacts: Vec<String>,
+}
+
+/// How an artifact found (or failed to find) its prerequisite artifact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pairing {
+    /// The `via` field names it.
+    Declared { target: String },
+    /// The `via` field names a file that is not such an artifact.
+    Unresolved { value: String, range: TextRange },
+    /// Same work-item key.
+    SameKey { target: String },
+    /// No field; one near match by name.
+    Inferred { target: String, field: String },
+    /// No field; several near matches.
+    Ambiguous {
+        candidates: Vec<String>,
+        field: String,
+    },
+    /// No field and nothing that could be it.
+    Missing { field: String },
+}
+
+#[derive(Debug, Default)]
+pub struct Items {
+    pub items: Vec<WorkItem>,
+    by_path: HashMap<String, usize>,
+    /// Per artifact path: its pairings, one per `via` prerequisite.
+    pub pairings: HashMap<String, Vec<(String, Pairing)>>,
+}
+
+impl Items {
+    pub fn of(&self, path: &str) -> Option<&WorkItem> {
+        self.by_path.get(path).and_then(|&i| self.items.get(i))
+    }
+
+    pub fn compute(ws: &Workspace) -> Items {
+        // Groups by (flavor, key); union-find over them.
+        let mut group_of: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut members: Vec<Vec<&Artifact>> = Vec::new();
+        for a in ws.artifacts.values() {
+            let (Some(f), Some(k)) = (a.class.flavor(), a.class.work_item()) else {
+                continue;
+            };
+            let g = *group_of.entry((f, k)).or_insert_with(|| {
+                members.push(Vec::new());
+                members.len() - 1
+            });
+            if let Some(m) = members.get_mut(g) {
+                m.push(a);
+            }
+        }
+        let mut parent: Vec<usize> = (0..members.len()).collect();
+        let mut pairings: HashMap<String, Vec<(String, Pairing)>> = HashMap::new();
+        for a in ws.artifacts.values() {
+            let (Some(kind), Some(flavor)) = (ws.kind_of(a), a.class.flavor()) else {
+                continue;
+            };
+            let Some(&own) = a.class.work_item().and_then(|k| group_of.get(&(flavor, k))) else {
+                continue;
+            };
+            for p in &kind.prerequisites {
+                let Some(field) = &p.via else { continue };
+                let pairing = pair(ws, a, flavor, &p.kind, field, own, &members);
+                let target = match &pairing {
+                    Pairing::Declared { target } | Pairing::Inferred { target, .. } => {
+                        Some(target.clone())
+                    }
+                    _ => None,
+                };
+                if let Some(t) = target
+                    && let Some(ta) = ws.artifacts.get(&t)
+                    && let Some(&tg) = ta
+                        .class
+                        .work_item()
+                        .and_then(|k| group_of.get(&(flavor, k)))
+                {
+                    union(&mut parent, own, tg);
+                }
+                pairings
+                    .entry(a.path.clone())
+                    .or_default()
+                    .push((p.kind.clone(), pairing));
+            }
+        }
+        let mut roots: BTreeMap<usize, Vec<&Artifact>> = BTreeMap::new();
+        for (g, m) in members.iter().enumerate() {
+            roots
+                .entry(find(&mut parent, g))
+                .or_default()
+                .extend(m.iter().copied());
+        }
+        let mut items = Vec::new();
+        let mut by_path = HashMap::new();
+        for (_, mut arts) in roots {
+            let order = |a: &Artifact| {
+                ws.flavor_of(a)
+                    .and_then(|f| {
+                        f.def
+                            .kinds
+                            .iter()
+                            .position(|k| Some(k.id.as_str()) == a.class.kind())
+                    })
+                    .unwrap_or(usize::MAX)
+            };
+            arts.sort_by(|x, y| (order(x), &x.path).cmp(&(order(y), &y.path)));
+            let Some(first) = arts.first() else { continue };
+            let item = WorkItem {
+                flavor: first.class.flavor().unwrap_or("").to_string(),
+                key: first.class.work_item().unwrap_or("").to_string(),
+                artifacts: arts.iter().map(|a| a.path.clone()).collect(),
+            };
+            for p in &item.artifacts {
+                by_path.insert(p.clone(), items.len());
+            }
+            items.push(item);
+        }
+        items.sort_by(|a, b| (&a.flavor, &a.key).cmp(&(&b.flavor, &b.key)));
+        for (i, it) in items.iter().enumerate() {
+            for p in &it.artifacts {
+                by_path.insert(p.clone(), i);
+            }
+        }
+        Items {
+            items,
+            by_path,
+            pairings,
+        }
+    }
+}
+
+fn find(parent: &mut [usize], mut x: usize) -> usize {
+    while let Some(&p) = parent.get(x) {
+        if p == x {
+            break;
+        }
+        let grand = parent.get(p).copied().unwrap_or(p);
+        if let Some(slot) = parent.get_mut(x) {
+            *slot = grand;
+        }
+        x = p;
+    }
+    x
+}
+
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    if ra != rb
+        && let Some(slot) = parent.get_mut(ra.max(rb))
+    {
+        *slot = ra.min(rb);
+    }
+}
+
+fn pair(
+    ws: &Workspace,
+    a: &Artifact,
+    flavor: &str,
+    kind: &str,
+    field: &str,
+    own: usize,
+    members: &[Vec<&Artifact>],
+) -> Pairing {
+    if let Some(f) = a.frontmatter.as_ref().and_then(|fm| fm.get(field))
+        && let Some(value) = path_value(&f.value)
+    {
+        return match resolve(ws, &a.path, &value) {
+            Some(t) if ws.artifacts.get(&t).and_then(|x| x.class.kind()) == Some(kind) => {
+                Pairing::Declared { target: t }
+            }
+            _ => Pairing::Unresolved {
+                value,
+                range: f.value_range,
+            },
+        };
+    }
+    if let Some(same) = members
+        .get(own)
+        .and_then(|m| m.iter().find(|x| x.class.kind() == Some(kind)))
+    {
+        return Pairing::SameKey {
+            target: same.path.clone(),
+        };
+    }
+    let key = a.class.work_item().unwrap_or("");
+    let mut candidates: Vec<String> = ws
+        .artifacts
+        .values()
+        .filter(|x| x.class.flavor() == Some(flavor) && x.class.kind() == Some(kind))
+        .filter(|x| x.class.work_item().is_some_and(|k| near(key, k)))
+        .map(|x| x.path.clone())
+        .collect();
+    candidates.sort();
+    match candidates.len() {
+        0 => Pairing::Missing {
+            field: field.to_string(),
+        },
+        1 => Pairing::Inferred {
+            target: candidates.remove(0),
+            field: field.to_string(),
+        },
+        _ => Pairing::Ambiguous {
+            candidates,
+            field: field.to_string(),
+        },
+    }
+}
+
+/// `monitoring` ~ `monitoring-strategy`, `dr` ~ `disaster-recovery`, and the reverse.
+pub fn near(a: &str, b: &str) -> bool {
+    if a.is_empty() || b.is_empty() || a == b {
+        return false;
+    }
+    let prefix =
+        |short: &str, long: &str| long.strip_prefix(short).is_some_and(|r| r.starts_with('-'));
+    let initials = |s: &str| {
+        s.split(['-', '_'])
+            .filter_map(|w| w.chars().next())
+            .collect::<String>()
+    };
+    let words = |s: &str| s.split(['-', '_']).count();
+    prefix(a, b)
+        || prefix(b, a)
+        || (words(b) > 1 && initials(b) == a)
+        || (words(a) > 1 && initials(a) == b)
+}
+
+/// A path-like field value: a string, or a wikilink `[[x]]`.
+fn path_value(v: &FmValue) -> Option<String> {
+    let s = match v {
+        FmValue::Str(s) => s.trim().to_string(),
+        FmValue::List(items) => items.first().and_then(|i| i.value.as_text())?,
+        _ => return None,
+    };
+    let s = s
+        .trim_start_matches("[[")
+        .trim_end_matches("]]")
+        .to_string();
+    (!s.is_empty()).then_some(s)
+}
+
+/// The artifact a field value names: relative to the file, else to the root.
+pub fn resolve(ws: &Workspace, from: &str, value: &str) -> Option<String> {
+    let with_md = |p: String| {
+        if p.ends_with(".md") {
+            p
+        } else {
+            format!("{p}.md")
+        }
+    };
+    let candidates = [
+        crate::rules::links::target(ws, from, value),
+        crate::rules::links::target(ws, from, &with_md(value.to_string())),
+        Some(value.trim_start_matches('/').to_string()),
+        Some(with_md(value.trim_start_matches('/').to_string())),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|p| ws.artifacts.contains_key(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::near;
+
+    #[test]
+    fn near_names() {
+        assert!(near("monitoring", "monitoring-strategy"));
+        assert!(near("dr", "disaster-recovery"));
+        assert!(near("disaster-recovery", "dr"));
+        assert!(!near("k8s-upgrade", "k8s-upgrade"));
+        assert!(!near("mon", "monitoring-strategy"));
+        assert!(!near("d", "disaster"));
+    }
+}
