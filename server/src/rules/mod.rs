@@ -6,6 +6,7 @@
 mod frontmatter;
 pub mod links;
 mod paths;
+mod phases;
 mod sections;
 mod status;
 
@@ -124,6 +125,11 @@ pub const RULES: &[Rule] = &[
         code: "phase-prerequisite-missing",
         default: Severity::Warning,
         summary: "An artifact exists before the artifact its phase needs.",
+    },
+    Rule {
+        code: "work-item-unlinked",
+        default: Severity::Info,
+        summary: "An artifact is paired with its prerequisite by name only, or could be paired with several.",
     },
     Rule {
         code: "phase-status-mismatch",
@@ -278,6 +284,7 @@ pub fn check_artifact(ws: &Workspace, art: &Artifact) -> Vec<Diagnostic> {
     if let Some(kind) = ws.kind_of(art) {
         sections::check(art, kind, &mut sink);
         status::check(art, kind, &mut sink);
+        phases::check(ws, art, kind, &mut sink);
     }
     links::check(ws, art, &mut sink);
     sink.out

@@ -241,6 +241,11 @@ pub struct StatusRule {
     /// Report all checkboxes checked while the status says not finished.
     #[serde(default)]
     pub checked_requires_done: bool,
+    /// Kinds of the same work item that must be finished when this status
+    /// says done (a spec marked complete needs its tasks done), and whose
+    /// being finished contradicts a status still in progress.
+    #[serde(default)]
+    pub done_requires: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
