@@ -183,3 +183,45 @@ fn cache_sees_an_edit_between_runs() {
     assert!(run().contains("frontmatter-invalid-value"));
     assert!(run().contains("frontmatter-invalid-value"));
 }
+
+#[test]
+fn status_of_the_example_is_exact() {
+    let out = bin()
+        .current_dir(repo())
+        .args(["status", "examples/my-startup", "--no-cache"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    check_against("my-startup.status", &String::from_utf8(out.stdout).unwrap());
+    let out = bin()
+        .current_dir(repo())
+        .args(["status", "examples/my-startup", "--no-cache", "--json"])
+        .output()
+        .unwrap();
+    let root = repo().join("examples/my-startup");
+    let text = String::from_utf8(out.stdout)
+        .unwrap()
+        .replace(&root.display().to_string(), "$ROOT");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let infra = v["flavors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "infrastructure-ops")
+        .unwrap();
+    let mon = infra["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["key"] == "monitoring-strategy")
+        .unwrap();
+    // The seed's mismatched names pair through the plan's `research:` field.
+    assert!(
+        mon["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "agentops/infrastructure-ops/plans/monitoring-plan.md")
+    );
+    check_against("my-startup.status.json", &text);
+}

@@ -111,6 +111,25 @@ impl Harness {
         u
     }
 
+    /// Waits until the server says the root is indexed.
+    async fn indexed(&mut self) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let msg = tokio::time::timeout_at(deadline, self.inbox.recv())
+                .await
+                .expect("never indexed")
+                .unwrap();
+            if msg.method() == "window/logMessage"
+                && msg
+                    .params()
+                    .and_then(|p| p["message"].as_str())
+                    .is_some_and(|m| m.starts_with("agentops: indexed"))
+            {
+                return;
+            }
+        }
+    }
+
     /// The next diagnostics published for `u` that satisfy `pred`.
     async fn diagnostics_for(&mut self, u: &str, pred: impl Fn(&Value) -> bool) -> Value {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
@@ -315,4 +334,87 @@ async fn bad_input_never_kills_the_server() {
         )
         .await;
     assert!(r.is_error(), "requests after shutdown are refused");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn phase_timeline_in_hover_lens_and_status() {
+    let mut h = Harness::start(json!({})).await;
+    h.indexed().await;
+    let u = h
+        .open("agentops/infrastructure-ops/plans/k8s-upgrade-plan.md")
+        .await;
+    let line = "✓ research (complete) · ✓ plan (Approved) · → implement";
+    // Hover on the title (line 0 after the frontmatter: find it).
+    let text =
+        std::fs::read_to_string(h.path("agentops/infrastructure-ops/plans/k8s-upgrade-plan.md"))
+            .unwrap();
+    let title_line = text.lines().position(|l| l.starts_with("# ")).unwrap() as u64;
+    let r = h
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": u}, "position": {"line": title_line, "character": 3}}),
+        )
+        .await;
+    let v = r.result().unwrap()["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(v.contains(line), "{v}");
+    assert!(
+        v.contains("create agentops/") || v.contains("create reports/k8s-upgrade-report.md"),
+        "{v}"
+    );
+    // Hover on the frontmatter status value.
+    let status_line = text.lines().position(|l| l.starts_with("status:")).unwrap() as u64;
+    let r = h
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": u}, "position": {"line": status_line, "character": 1}}),
+        )
+        .await;
+    assert!(
+        r.result().unwrap()["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains(line)
+    );
+    // The same line as a code lens over the title.
+    let r = h
+        .request("textDocument/codeLens", json!({"textDocument": {"uri": u}}))
+        .await;
+    let lenses = r.result().unwrap().as_array().unwrap().clone();
+    assert_eq!(lenses[0]["command"]["title"], line);
+    assert_eq!(lenses[0]["range"]["start"]["line"], title_line);
+    // agentops/status and the agentops.status command return the same report.
+    let r = h.request("agentops/status", json!({})).await;
+    let report = r.result().unwrap().clone();
+    let items = &report["roots"][0]["flavors"];
+    let infra = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "infrastructure-ops")
+        .unwrap();
+    let k8s = infra["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["key"] == "k8s-upgrade")
+        .unwrap();
+    assert_eq!(k8s["current"], "implement");
+    assert_eq!(k8s["timeline"], line);
+    let r = h
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "agentops.status", "arguments": []}),
+        )
+        .await;
+    assert_eq!(r.result().unwrap(), &report);
+    let r = h
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "agentops.nope", "arguments": []}),
+        )
+        .await;
+    assert!(r.is_error());
 }

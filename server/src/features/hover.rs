@@ -23,7 +23,7 @@ pub fn hover(
             .fields
             .iter()
             .find(|d| d.name == f.key || d.aliases.contains(&f.key));
-        let text = match decl {
+        let mut text = match decl {
             Some(d) => field_doc(kind, d),
             None => format!(
                 "`{}` is not a field of {} ({}).",
@@ -32,7 +32,24 @@ pub fn hover(
                 known_fields(kind)
             ),
         };
+        if kind.status.as_ref().and_then(|s| s.field.as_ref()) == Some(&f.key)
+            && let Some(t) = timeline(ws, art)
+        {
+            text.push_str(&format!("\n\n{t}"));
+        }
         return Some((text, f.key_range));
+    }
+    // A status written as a bold label (`**Status:** ✅ Passed`).
+    if let Some(st) = art
+        .status
+        .as_ref()
+        .filter(|s| s.range.contains(offset) || s.range.end == offset)
+        && let Some(t) = timeline(ws, art)
+    {
+        return Some((
+            format!("**{}** — status of {}\n\n{t}", st.source, kind_title(kind)),
+            st.range,
+        ));
     }
     let node = art
         .sections
@@ -159,8 +176,8 @@ fn title_doc(ws: &Workspace, art: &Artifact, kind: &Kind) -> String {
         });
         t.push_str(&format!(" · flavor `{}` · phase {title}", f.name()));
     }
-    if let Some(item) = art.class.work_item() {
-        t.push_str(&format!("\n\nWork item `{item}`"));
+    if let Some(line) = timeline(ws, art) {
+        t.push_str(&format!("\n\n{line}"));
     }
     if !kind.title.patterns.is_empty() {
         t.push_str(&format!(
@@ -178,4 +195,31 @@ fn title_doc(ws: &Workspace, art: &Artifact, kind: &Kind) -> String {
         t.push_str(&format!("\n\nRequired sections: {}", required.join(", ")));
     }
     t
+}
+
+/// The work item's timeline and what blocks it, as hover text.
+pub fn timeline(ws: &Workspace, art: &Artifact) -> Option<String> {
+    let items = ws.items();
+    let item = items.of(&art.path)?;
+    let state = crate::workspace::phases::item_state(ws, item)?;
+    let mut t = format!(
+        "Work item `{}`: {}",
+        item.key,
+        crate::workspace::phases::timeline(&state)
+    );
+    match (&state.current, state.blockers.is_empty()) {
+        (None, _) => t.push_str("\n\nAll phases done."),
+        (Some(c), true) => t.push_str(&format!("\n\nNext: {c}.")),
+        (Some(c), false) => t.push_str(&format!("\n\nNext: {c} — {}.", state.blockers.join("; "))),
+    }
+    Some(t)
+}
+
+/// The one-line timeline shown as a code lens over the title.
+pub fn lens(ws: &Workspace, art: &Artifact) -> Option<(String, crate::text::TextRange)> {
+    let title = art.title()?;
+    let items = ws.items();
+    let item = items.of(&art.path)?;
+    let state = crate::workspace::phases::item_state(ws, item)?;
+    Some((crate::workspace::phases::timeline(&state), title.range))
 }

@@ -2,6 +2,7 @@
 
 mod analysis;
 mod capabilities;
+mod commands;
 mod convert;
 mod document;
 mod guard;
@@ -24,7 +25,9 @@ const CONCURRENCY: usize = 32;
 
 /// Builds the service, for stdio and for in-process tests.
 pub fn service() -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
-    LspService::new(Backend::new)
+    LspService::build(Backend::new)
+        .custom_method("agentops/status", Backend::status_request)
+        .finish()
 }
 
 /// Serves on stdin/stdout; exit code 0 after shutdown + exit, 1 on exit without shutdown.

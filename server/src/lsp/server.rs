@@ -13,6 +13,7 @@ use crate::features;
 
 use super::analysis;
 use super::capabilities;
+use super::commands;
 use super::convert;
 use super::document::Document;
 use super::guard::{blocking, guard, guard_notify};
@@ -58,6 +59,26 @@ impl Backend {
             tokio::spawn(async move { publish::after_change(&state, done).await });
         }
         analysis::locate(&self.state, uri)
+    }
+}
+
+/// Params of `agentops/status`: optionally, the document whose root to report.
+#[derive(serde::Deserialize, Default)]
+pub struct StatusParams {
+    #[serde(default)]
+    pub uri: Option<Uri>,
+}
+
+impl Backend {
+    /// `agentops/status`: the same JSON as `agentops-lsp status --json`, per root.
+    pub async fn status_request(&self, params: Option<StatusParams>) -> Result<Value> {
+        let uri = params.unwrap_or_default().uri;
+        guard(
+            self.client(),
+            "agentops/status",
+            commands::status(&self.state, uri),
+        )
+        .await
     }
 }
 
@@ -461,6 +482,41 @@ impl LanguageServer for Backend {
             })
             .await
         })
+        .await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        guard(self.client(), "textDocument/codeLens", async {
+            let uri = params.text_document.uri;
+            let Some((root, rel)) = self.fresh(&uri).await else {
+                return Ok(None);
+            };
+            let enc = self.state.enc();
+            blocking(move || {
+                let ws = read(&root.ws);
+                let art = ws.artifacts.get(&rel)?;
+                let (title, range) = features::hover::lens(&ws, art)?;
+                Some(vec![CodeLens {
+                    range: convert::range(&art.lines, range, enc),
+                    command: Some(Command {
+                        title,
+                        command: "agentops.status".into(),
+                        arguments: Some(vec![serde_json::json!({ "uri": uri.as_str() })]),
+                    }),
+                    data: None,
+                }])
+            })
+            .await
+        })
+        .await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        guard(
+            self.client(),
+            "workspace/executeCommand",
+            commands::execute(&self.state, &params.command, &params.arguments),
+        )
         .await
     }
 

@@ -284,7 +284,10 @@ pub fn check_artifact(ws: &Workspace, art: &Artifact) -> Vec<Diagnostic> {
     if let Some(kind) = ws.kind_of(art) {
         sections::check(art, kind, &mut sink);
         status::check(art, kind, &mut sink);
-        phases::check(ws, art, kind, &mut sink);
+        // Judging a work item needs all of it: not before the index is complete.
+        if ws.complete {
+            phases::check(ws, art, kind, &mut sink);
+        }
     }
     links::check(ws, art, &mut sink);
     sink.out

@@ -12,7 +12,9 @@ use super::{Related, Severity, Sink, status_in};
 
 pub fn check(ws: &Workspace, art: &Artifact, kind: &Kind, sink: &mut Sink) {
     let items = ws.items();
-    let Some(item) = items.of(&art.path) else { return };
+    let Some(item) = items.of(&art.path) else {
+        return;
+    };
     let peers: Vec<(&Artifact, &Kind)> = item
         .artifacts
         .iter()
@@ -25,13 +27,19 @@ pub fn check(ws: &Workspace, art: &Artifact, kind: &Kind, sink: &mut Sink) {
     let frontmatter_ok = art.frontmatter.as_ref().is_none_or(|f| f.error.is_none());
     let pairings = items.pairings.get(&art.path);
     for p in &kind.prerequisites {
-        let pairing = pairings.and_then(|ps| ps.iter().find(|(k, _)| *k == p.kind)).map(|(_, x)| x);
+        let pairing = pairings
+            .and_then(|ps| ps.iter().find(|(k, _)| *k == p.kind))
+            .map(|(_, x)| x);
         match pairing {
             Some(Pairing::Unresolved { value, range }) => {
                 sink.push(
                     "phase-prerequisite-missing",
                     *range,
-                    format!("`{}:` names `{value}`, which is not an artifact of kind `{}`", p.via.as_deref().unwrap_or(""), p.kind),
+                    format!(
+                        "`{}:` names `{value}`, which is not an artifact of kind `{}`",
+                        p.via.as_deref().unwrap_or(""),
+                        p.kind
+                    ),
                 );
                 continue;
             }
@@ -50,7 +58,14 @@ pub fn check(ws: &Workspace, art: &Artifact, kind: &Kind, sink: &mut Sink) {
                     "work-item-unlinked",
                     Severity::Warning,
                     art.anchor(),
-                    format!("could belong to any of {}; declare which with `{field}:`", candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")),
+                    format!(
+                        "could belong to any of {}; declare which with `{field}:`",
+                        candidates
+                            .iter()
+                            .map(|c| format!("`{c}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 );
             }
             _ => {}
@@ -59,27 +74,47 @@ pub fn check(ws: &Workspace, art: &Artifact, kind: &Kind, sink: &mut Sink) {
         match target {
             None => {
                 let msg = if p.message.is_empty() {
-                    format!("{} needs an artifact of kind `{}` first", kind_name(kind), p.kind)
+                    format!(
+                        "{} needs an artifact of kind `{}` first",
+                        kind_name(kind),
+                        p.kind
+                    )
                 } else {
                     p.message.clone()
                 };
                 sink.push("phase-prerequisite-missing", art.anchor(), msg);
             }
             Some((t, tk)) => {
-                let Some(state) = p.state.filter(|s| *s != PrerequisiteState::Exists) else { continue };
+                let Some(state) = p.state.filter(|s| *s != PrerequisiteState::Exists) else {
+                    continue;
+                };
                 if !meets(t, tk, state) {
                     let (_, detail) = artifact_state(t, tk);
-                    let word = if state == PrerequisiteState::Approved { "approved" } else { "finished" };
+                    let word = if state == PrerequisiteState::Approved {
+                        "approved"
+                    } else {
+                        "finished"
+                    };
                     let msg = format!(
                         "`{}` is {}, not {word}{}",
                         t.path,
-                        detail.map(|d| format!("`{d}`")).unwrap_or_else(|| "unfinished".into()),
-                        if p.message.is_empty() { String::new() } else { format!(": {}", p.message) }
+                        detail
+                            .map(|d| format!("`{d}`"))
+                            .unwrap_or_else(|| "unfinished".into()),
+                        if p.message.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", p.message)
+                        }
                     );
                     let at = art.status.as_ref().map_or(art.anchor(), |s| s.range);
                     if let Some(d) = sink.push("phase-prerequisite-missing", at, msg) {
                         let range = t.status.as_ref().map_or(t.anchor(), |s| s.range);
-                        d.related.push(Related { path: t.path.clone(), range, message: format!("its {word} state is decided here") });
+                        d.related.push(Related {
+                            path: t.path.clone(),
+                            range,
+                            message: format!("its {word} state is decided here"),
+                        });
                     }
                 }
             }
@@ -90,11 +125,16 @@ pub fn check(ws: &Workspace, art: &Artifact, kind: &Kind, sink: &mut Sink) {
 
 /// A finished status whose required kinds are not finished, or the reverse.
 fn done_requires(art: &Artifact, kind: &Kind, peers: &[(&Artifact, &Kind)], sink: &mut Sink) {
-    let (Some(rule), Some(status)) = (&kind.status, &art.status) else { return };
+    let (Some(rule), Some(status)) = (&kind.status, &art.status) else {
+        return;
+    };
     if rule.done_requires.is_empty() {
         return;
     }
-    let required: Vec<&(&Artifact, &Kind)> = peers.iter().filter(|(_, k)| rule.done_requires.contains(&k.id)).collect();
+    let required: Vec<&(&Artifact, &Kind)> = peers
+        .iter()
+        .filter(|(_, k)| rule.done_requires.contains(&k.id))
+        .collect();
     if required.is_empty() {
         return;
     }
@@ -111,10 +151,17 @@ fn done_requires(art: &Artifact, kind: &Kind, peers: &[(&Artifact, &Kind)], sink
                 "status is `{}` but `{}` is not finished{}",
                 status.value,
                 a.path,
-                detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default()
+                detail
+                    .as_ref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default()
             );
             if let Some(d) = sink.push("phase-status-mismatch", status.range, msg) {
-                d.related.push(Related { path: a.path.clone(), range: a.anchor(), message: "not finished".into() });
+                d.related.push(Related {
+                    path: a.path.clone(),
+                    range: a.anchor(),
+                    message: "not finished".into(),
+                });
             }
         }
     } else if status_in(&rule.in_progress, &status.value) && unfinished.is_empty() {
@@ -122,14 +169,24 @@ fn done_requires(art: &Artifact, kind: &Kind, peers: &[(&Artifact, &Kind)], sink
         sink.push(
             "phase-status-mismatch",
             status.range,
-            format!("`{}` {} finished but status is still `{}`", names.join("`, `"), if names.len() == 1 { "is" } else { "are" }, status.value),
+            format!(
+                "`{}` {} finished but status is still `{}`",
+                names.join("`, `"),
+                if names.len() == 1 { "is" } else { "are" },
+                status.value
+            ),
         );
     }
 }
 
 /// `target` relative to the folder of `from`.
 pub fn relative_link(from: &str, target: &str) -> String {
-    let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>().split_last().map(|(_, d)| d.to_vec()).unwrap_or_default();
+    let from_dir: Vec<&str> = from
+        .split('/')
+        .collect::<Vec<_>>()
+        .split_last()
+        .map(|(_, d)| d.to_vec())
+        .unwrap_or_default();
     let to: Vec<&str> = target.split('/').collect();
     let common = from_dir.iter().zip(&to).take_while(|(a, b)| a == b).count();
     let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
@@ -143,7 +200,10 @@ mod tests {
 
     #[test]
     fn relative_links() {
-        assert_eq!(relative_link("a/plans/p.md", "a/research/r.md"), "../research/r.md");
+        assert_eq!(
+            relative_link("a/plans/p.md", "a/research/r.md"),
+            "../research/r.md"
+        );
         assert_eq!(relative_link("a/p.md", "a/r.md"), "r.md");
     }
 }

@@ -36,6 +36,8 @@ pub struct Workspace {
     /// Problems found while loading config and flavors.
     pub setup_diagnostics: Vec<Diagnostic>,
     pub fs: FsProbe,
+    /// Whether every artifact has been read: rules about other files wait for it.
+    pub complete: bool,
     /// Work items, computed on first use; dropped when grouping facts change.
     items: Mutex<Option<Arc<Items>>>,
 }
@@ -60,6 +62,7 @@ impl Workspace {
             setup_diagnostics,
             fs: FsProbe::new(root, true),
             items: Mutex::new(None),
+            complete: false,
         }
     }
 

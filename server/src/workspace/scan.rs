@@ -132,6 +132,7 @@ pub fn scan(ws: &mut Workspace, cache: &super::CacheMode) -> ScanStats {
         ws.artifacts.insert(art.path.clone(), art);
     }
     ws.forget_items();
+    ws.complete = true;
     cache.store(ws, &stamps);
     stats.elapsed = started.elapsed();
     stats

@@ -1,0 +1,52 @@
+//! `workspace/executeCommand` and the custom requests: what code actions and
+//! editor UIs call.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::Uri;
+
+use crate::features::status;
+
+use super::guard::blocking;
+use super::publish;
+use super::state::{State, read};
+
+pub const COMMANDS: &[&str] = &["agentops.status"];
+
+/// The status report of every root (or of the root holding `uri`).
+pub async fn status(state: &Arc<State>, uri: Option<Uri>) -> Result<Value> {
+    let only = uri.and_then(|u| u.to_file_path().map(|p| p.into_owned()));
+    let mut roots = Vec::new();
+    for root in publish::roots(state) {
+        if only.as_ref().is_some_and(|p| !p.starts_with(&root.path)) {
+            continue;
+        }
+        let r = root.clone();
+        let report = blocking(move || {
+            let ws = read(&r.ws);
+            serde_json::to_value(status::report(&ws)).unwrap_or(Value::Null)
+        })
+        .await?;
+        roots.push(report);
+    }
+    Ok(json!({ "roots": roots }))
+}
+
+pub async fn execute(state: &Arc<State>, command: &str, args: &[Value]) -> Result<Option<Value>> {
+    match command {
+        "agentops.status" => {
+            let uri = args
+                .first()
+                .and_then(|a| a.get("uri").or(Some(a)))
+                .and_then(|u| u.as_str())
+                .and_then(|u| u.parse().ok());
+            Ok(Some(status(state, uri).await?))
+        }
+        other => Err(Error::invalid_params(format!(
+            "unknown command `{other}`; known: {}",
+            COMMANDS.join(", ")
+        ))),
+    }
+}
