@@ -93,6 +93,6 @@ fn described(d: &str) -> String {
     if d.is_empty() {
         String::new()
     } else {
-        format!(" ({})", d.trim_end_matches('.'))
+        format!(": {}", d.trim_end_matches('.'))
     }
 }
