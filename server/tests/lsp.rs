@@ -418,3 +418,195 @@ async fn phase_timeline_in_hover_lens_and_status() {
         .await;
     assert!(r.is_error());
 }
+
+/// Byte offset of a UTF-16 LSP position in `text`.
+fn offset16(text: &str, line: u64, character: u64) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i as u64 == line {
+            let mut units = 0u64;
+            for (b, ch) in l.char_indices() {
+                if units >= character || ch == '\n' || ch == '\r' {
+                    return offset + b;
+                }
+                units += ch.len_utf16() as u64;
+            }
+            return offset + l.trim_end_matches(['\n', '\r']).len();
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+/// Applies a WorkspaceEdit to files on disk, as a client would.
+fn apply(edit: &Value) {
+    let path = |u: &Value| PathBuf::from(u.as_str().unwrap().strip_prefix("file://").unwrap());
+    let text_edits = |p: &Path, edits: &[Value]| {
+        let mut text = std::fs::read_to_string(p).unwrap_or_default();
+        let mut spans: Vec<(usize, usize, String)> = edits
+            .iter()
+            .map(|e| {
+                let r = &e["range"];
+                let s = offset16(
+                    &text,
+                    r["start"]["line"].as_u64().unwrap(),
+                    r["start"]["character"].as_u64().unwrap(),
+                );
+                let t = offset16(
+                    &text,
+                    r["end"]["line"].as_u64().unwrap(),
+                    r["end"]["character"].as_u64().unwrap(),
+                );
+                (s, t, e["newText"].as_str().unwrap().to_string())
+            })
+            .collect();
+        spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+        for (s, t, new) in spans {
+            text.replace_range(s..t, &new);
+        }
+        std::fs::write(p, text).unwrap();
+    };
+    if let Some(ops) = edit["documentChanges"].as_array() {
+        for op in ops {
+            match op["kind"].as_str() {
+                Some("create") => {
+                    let p = path(&op["uri"]);
+                    assert!(!p.exists(), "a create must never overwrite {}", p.display());
+                    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                    std::fs::write(&p, "").unwrap();
+                }
+                Some("rename") => {
+                    std::fs::rename(path(&op["oldUri"]), path(&op["newUri"])).unwrap()
+                }
+                _ => text_edits(
+                    &path(&op["textDocument"]["uri"]),
+                    op["edits"].as_array().unwrap(),
+                ),
+            }
+        }
+    }
+    if let Some(changes) = edit["changes"].as_object() {
+        for (uri, edits) in changes {
+            text_edits(&path(&json!(uri)), edits.as_array().unwrap());
+        }
+    }
+}
+
+impl Harness {
+    async fn actions(&mut self, u: &str) -> Vec<Value> {
+        let r = h_actions(self, u).await;
+        r.result().unwrap().as_array().cloned().unwrap_or_default()
+    }
+
+    async fn reopen(&mut self, rel: &str, version: i64) -> String {
+        let u = uri(&self.path(rel));
+        let text = std::fs::read_to_string(self.path(rel)).unwrap();
+        self.notify("textDocument/didChange", json!({"textDocument": {"uri": u, "version": version}, "contentChanges": [{"text": text}]})).await;
+        u
+    }
+}
+
+async fn h_actions(h: &mut Harness, u: &str) -> Response {
+    h.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": u},
+        "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+        "context": {"diagnostics": []}}),
+    )
+    .await
+}
+
+fn titled<'a>(actions: &'a [Value], prefix: &str) -> &'a Value {
+    actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with(prefix))
+        .unwrap_or_else(|| panic!("no `{prefix}` in {actions:#?}"))
+}
+
+const RESOURCE_OPS: &str = r#"{"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create", "rename", "delete"]}}}"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn add_missing_section_where_the_schema_orders_it() {
+    let mut h = Harness::start(serde_json::from_str(RESOURCE_OPS).unwrap()).await;
+    h.indexed().await;
+    let rel = "agentops/product-dev/specs/2025-11-08-notification-system/spec.md";
+    let u = h.open(rel).await;
+    let actions = h.actions(&u).await;
+    let add = titled(&actions, "Add missing section `## Out of Scope`");
+    apply(&add["edit"]);
+    let text = std::fs::read_to_string(h.path(rel)).unwrap();
+    assert!(text.contains("\n## Out of Scope\n"), "{text}");
+    // It goes after Existing Code to Leverage, the section before it in the template.
+    assert!(
+        text.find("## Existing Code to Leverage").unwrap() < text.find("## Out of Scope").unwrap()
+    );
+    let u = h.reopen(rel, 2).await;
+    let p = h.diagnostics_for(&u, |p| p["version"] == 2).await;
+    assert!(!codes(&p).contains(&"section-missing".to_string()), "{p}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn walk_a_topic_from_research_to_an_approved_plan() {
+    let mut h = Harness::start(serde_json::from_str(RESOURCE_OPS).unwrap()).await;
+    let research = "agentops/infrastructure-ops/research/cache-layer-research.md";
+    std::fs::write(
+        h.path(research),
+        "---\nstatus: complete\n---\n# Research: Cache layer\n\n## Problem Statement\n## Scope\n## Key Findings\n## Recommended Approach\n## Open Questions\n## References\n## Next Steps\n",
+    )
+    .unwrap();
+    h.indexed().await;
+    let u = h.open(research).await;
+    // Research is done: the next phase is the plan, created from the template.
+    let actions = h.actions(&u).await;
+    let advance = titled(&actions, "Advance to Plan: create cache-layer-plan.md");
+    apply(&advance["edit"]);
+    let plan = "agentops/infrastructure-ops/plans/cache-layer-plan.md";
+    let text = std::fs::read_to_string(h.path(plan)).unwrap();
+    assert!(
+        text.contains("# Implementation Plan: Cache layer"),
+        "{text}"
+    );
+    assert!(
+        text.contains("research: ../research/cache-layer-research.md"),
+        "{text}"
+    );
+    // The client tells the server a file was created.
+    h.notify(
+        "workspace/didCreateFiles",
+        json!({"files": [{"uri": uri(&h.path(plan))}]}),
+    )
+    .await;
+    let pu = h.open(plan).await;
+    // The draft plan is approved by its action: status and the Approval checklist.
+    let actions = h.actions(&pu).await;
+    let approve = titled(&actions, "Mark Plan approved");
+    apply(&approve["edit"]);
+    let text = std::fs::read_to_string(h.path(plan)).unwrap();
+    assert!(text.contains("status: Approved"), "{text}");
+    assert!(!text.contains("- [ ]"), "{text}");
+    h.reopen(plan, 2).await;
+    let r = h.request("agentops/status", json!({})).await;
+    let report = r.result().unwrap().clone();
+    let infra = report["roots"][0]["flavors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "infrastructure-ops")
+        .unwrap()
+        .clone();
+    let item = infra["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["key"] == "cache-layer")
+        .unwrap()
+        .clone();
+    assert_eq!(item["current"], "implement", "{item:#}");
+    // And an advance never overwrites: the plan exists now, so none is offered from research.
+    let actions = h.actions(&u).await;
+    assert!(
+        !actions
+            .iter()
+            .any(|a| a["title"].as_str().unwrap().starts_with("Advance to Plan"))
+    );
+}

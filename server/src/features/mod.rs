@@ -1,6 +1,7 @@
 //! Editor features computed from the index: pure functions returning
 //! engine types (byte ranges); the LSP face converts them.
 
+pub mod actions;
 pub mod folding;
 pub mod hover;
 pub mod status;

@@ -13,10 +13,23 @@ use super::guard::blocking;
 use super::publish;
 use super::state::{State, read};
 
-pub const COMMANDS: &[&str] = &["agentops.status"];
+pub const COMMANDS: &[&str] = &[
+    "agentops.status",
+    "agentops.advancePhase",
+    "agentops.createArtifact",
+];
 
 /// The status report of every root (or of the root holding `uri`).
 pub async fn status(state: &Arc<State>, uri: Option<Uri>) -> Result<Value> {
+    // The report reflects what the editor shows, not what was last checked.
+    let open: Vec<Uri> = state.docs.iter().map(|d| d.key().clone()).collect();
+    for u in open {
+        let st = state.clone();
+        if let Ok(Some(done)) = blocking(move || super::analysis::analyze(&st, &u)).await {
+            let st = state.clone();
+            tokio::spawn(async move { publish::after_change(&st, done).await });
+        }
+    }
     let only = uri.and_then(|u| u.to_file_path().map(|p| p.into_owned()));
     let mut roots = Vec::new();
     for root in publish::roots(state) {

@@ -1,5 +1,6 @@
 //! The language server: a thin face over the workspace and rules.
 
+mod actions;
 mod analysis;
 mod capabilities;
 mod commands;

@@ -485,6 +485,27 @@ impl LanguageServer for Backend {
         .await
     }
 
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        guard(self.client(), "textDocument/codeAction", async {
+            let uri = params.text_document.uri;
+            let Some((root, rel)) = self.fresh(&uri).await else {
+                return Ok(None);
+            };
+            let Some(text) = self.state.docs.get(&uri).map(|d| d.text()) else {
+                return Ok(None);
+            };
+            let st = self.state.clone();
+            let context = params.context;
+            blocking(move || {
+                Some(super::actions::code_actions(
+                    &st, &root, &rel, &text, &context,
+                ))
+            })
+            .await
+        })
+        .await
+    }
+
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         guard(self.client(), "textDocument/codeLens", async {
             let uri = params.text_document.uri;

@@ -10,7 +10,9 @@ mod phases;
 mod sections;
 mod status;
 
+pub use phases::relative_link;
 pub use status::{normalize_status, status_in};
+pub use values::is_date;
 mod values;
 
 use rayon::prelude::*;

@@ -1,0 +1,658 @@
+//! Code actions as file operations: add a missing section, add frontmatter,
+//! declare a link, mark a phase complete or approved, advance to the next
+//! phase by creating its artifact from the flavor's template, rename a
+//! misnamed spec folder. The LSP face turns these into a `WorkspaceEdit`.
+
+use crate::artifact::sections::matched;
+use crate::artifact::{Artifact, Class};
+use crate::rules::status_in;
+use crate::schema::{Field, FieldType, Kind, fill};
+use crate::text::TextRange;
+use crate::workspace::Workspace;
+use crate::workspace::items::Pairing;
+use crate::workspace::phases::{PhaseStatus, artifact_state, item_state};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileOp {
+    /// A new file; never replaces an existing one.
+    Create {
+        path: String,
+        text: String,
+    },
+    Rename {
+        from: String,
+        to: String,
+    },
+    Edit {
+        path: String,
+        edits: Vec<(TextRange, String)>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionKind {
+    QuickFix,
+    Refactor,
+}
+
+#[derive(Debug, Clone)]
+pub struct Action {
+    pub title: String,
+    pub kind: ActionKind,
+    pub ops: Vec<FileOp>,
+    /// Diagnostic codes this action resolves.
+    pub fixes: Vec<&'static str>,
+}
+
+/// Every action for the open artifact `art` whose current text is `text`.
+pub fn actions(ws: &Workspace, art: &Artifact, text: &str) -> Vec<Action> {
+    let Some(kind) = ws.kind_of(art) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    out.extend(missing_sections(art, kind));
+    out.extend(declare_links(ws, art, kind, text));
+    out.extend(add_frontmatter(ws, art, kind));
+    out.extend(mark_done(ws, art, kind, text));
+    out.extend(advance(ws, art));
+    out.extend(rename_folder(ws, art));
+    out
+}
+
+fn edit(path: &str, range: TextRange, new: String) -> FileOp {
+    FileOp::Edit {
+        path: path.to_string(),
+        edits: vec![(range, new)],
+    }
+}
+
+fn missing_sections(art: &Artifact, kind: &Kind) -> Vec<Action> {
+    let found = matched(art, kind);
+    let mut out = Vec::new();
+    for (si, sec) in kind.sections.iter().enumerate() {
+        if !sec.required || found.iter().any(|&(s, _)| s == si) {
+            continue;
+        }
+        let siblings: Vec<(usize, usize)> = found
+            .iter()
+            .copied()
+            .filter(|&(s, _)| kind.sections.get(s).is_some_and(|x| x.parent == sec.parent))
+            .collect();
+        // Parent extent for sub-sections; the whole body for top-level ones.
+        let scope_end = match &sec.parent {
+            Some(pid) => {
+                let Some(pi) = kind.sections.iter().position(|s| &s.id == pid) else {
+                    continue;
+                };
+                match found
+                    .iter()
+                    .find(|&&(s, _)| s == pi)
+                    .and_then(|&(_, n)| art.sections.get(n))
+                {
+                    Some(p) => p.end,
+                    None => continue,
+                }
+            }
+            None => art.lines.len(),
+        };
+        let hashes = "#".repeat(usize::from(sec.level));
+        let next = siblings
+            .iter()
+            .filter(|&&(s, _)| s > si)
+            .min_by_key(|&&(_, n)| n)
+            .and_then(|&(_, n)| art.sections.get(n));
+        let (at, new) = match next {
+            Some(n) => (n.range.start, format!("{hashes} {}\n\n", sec.heading)),
+            None => {
+                let prev_end = siblings
+                    .iter()
+                    .filter(|&&(s, _)| s < si)
+                    .filter_map(|&(_, n)| art.sections.get(n))
+                    .map(|n| n.end)
+                    .max();
+                let at = prev_end.unwrap_or(scope_end).min(scope_end);
+                (at, format!("\n{hashes} {}\n", sec.heading))
+            }
+        };
+        out.push(Action {
+            title: format!("Add missing section `{hashes} {}`", sec.heading),
+            kind: ActionKind::QuickFix,
+            ops: vec![edit(&art.path, TextRange::empty(at), new)],
+            fixes: vec!["section-missing"],
+        });
+    }
+    out
+}
+
+/// The pairing the server inferred, written into the frontmatter.
+fn declare_links(ws: &Workspace, art: &Artifact, kind: &Kind, text: &str) -> Vec<Action> {
+    let items = ws.items();
+    let Some(pairings) = items.pairings.get(&art.path) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (_, p) in pairings {
+        let (field, targets) = match p {
+            Pairing::Inferred { target, field } => (field, vec![target.clone()]),
+            Pairing::Ambiguous { candidates, field } => (field, candidates.clone()),
+            _ => continue,
+        };
+        for target in targets {
+            let value = crate::rules::relative_link(&art.path, &target);
+            let Some(op) = set_field(art, kind, text, field, &value) else {
+                continue;
+            };
+            out.push(Action {
+                title: format!("Declare `{field}: {value}`"),
+                kind: ActionKind::QuickFix,
+                ops: vec![op],
+                fixes: vec!["work-item-unlinked", "phase-prerequisite-missing"],
+            });
+        }
+    }
+    out
+}
+
+/// Sets a frontmatter field: replaces its value, adds the line, or adds frontmatter.
+fn set_field(art: &Artifact, _kind: &Kind, text: &str, key: &str, value: &str) -> Option<FileOp> {
+    match &art.frontmatter {
+        Some(fm) if fm.error.is_some() => None,
+        Some(fm) => match fm.get(key) {
+            Some(f) => Some(edit(&art.path, f.value_range, value.to_string())),
+            None => {
+                // Before the closing fence line.
+                let block = fm.range.slice(text);
+                let body = block.trim_end_matches(['\n', '\r']);
+                let close = body.rfind('\n').map_or(0, |i| i + 1);
+                let at = fm.range.start + crate::text::to_u32(close);
+                Some(edit(
+                    &art.path,
+                    TextRange::empty(at),
+                    format!("{key}: {value}\n"),
+                ))
+            }
+        },
+        None => Some(edit(
+            &art.path,
+            TextRange::empty(0),
+            format!("---\n{key}: {value}\n---\n"),
+        )),
+    }
+}
+
+fn add_frontmatter(ws: &Workspace, art: &Artifact, kind: &Kind) -> Vec<Action> {
+    if art.frontmatter.is_some() || kind.fields.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = Vec::new();
+    if let Some(rule) = &kind.status
+        && let Some(field) = rule
+            .field
+            .as_ref()
+            .and_then(|f| kind.fields.iter().find(|d| &d.name == f))
+    {
+        let (done, _) = artifact_state(art, kind);
+        let want = if done {
+            rule.done.first()
+        } else {
+            rule.in_progress.first().or(rule.done.first())
+        };
+        if let Some(v) = want {
+            lines.push(format!("{}: {}", field.name, canonical(field, v)));
+        }
+    }
+    if kind
+        .fields
+        .iter()
+        .any(|f| f.name == "date" && matches!(f.ty, FieldType::Date | FieldType::Datetime))
+    {
+        lines.push(format!("date: {}", date_of(art).unwrap_or_else(today)));
+    }
+    let items = ws.items();
+    for (_, p) in items.pairings.get(&art.path).into_iter().flatten() {
+        if let Pairing::Inferred { target, field } = p {
+            lines.push(format!(
+                "{field}: {}",
+                crate::rules::relative_link(&art.path, target)
+            ));
+        }
+    }
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    vec![Action {
+        title: "Add frontmatter".into(),
+        kind: ActionKind::Refactor,
+        ops: vec![edit(
+            &art.path,
+            TextRange::empty(0),
+            format!("---\n{}\n---\n", lines.join("\n")),
+        )],
+        fixes: vec!["frontmatter-missing-field"],
+    }]
+}
+
+/// The enum's own spelling of a status value (`approved` → `Approved`).
+fn canonical(field: &Field, value: &str) -> String {
+    field
+        .values
+        .iter()
+        .find(|v| v.eq_ignore_ascii_case(value))
+        .cloned()
+        .unwrap_or_else(|| value.to_string())
+}
+
+fn mark_done(ws: &Workspace, art: &Artifact, kind: &Kind, text: &str) -> Vec<Action> {
+    let Some(rule) = &kind.status else {
+        return Vec::new();
+    };
+    if artifact_state(art, kind).0
+        && art
+            .status
+            .as_ref()
+            .is_none_or(|s| status_in(&rule.done, &s.value) || status_in(&rule.approved, &s.value))
+    {
+        return Vec::new();
+    }
+    let approving =
+        rule.checklist.is_some() && rule.approved.iter().any(|a| !rule.done.contains(a));
+    let (word, value) = if approving {
+        (
+            "approved",
+            rule.approved.iter().find(|a| !rule.done.contains(a)),
+        )
+    } else {
+        ("complete", rule.done.first())
+    };
+    let Some(value) = value else {
+        return Vec::new();
+    };
+    let field = rule
+        .field
+        .as_ref()
+        .and_then(|f| kind.fields.iter().find(|d| &d.name == f));
+    let value = field.map_or(value.clone(), |f| canonical(f, value));
+    let mut edits: Vec<(TextRange, String)> = Vec::new();
+    match (&art.status, &rule.field) {
+        (Some(st), _) => edits.push((st.range, value.clone())),
+        (None, Some(f)) => match set_field(art, kind, text, f, &value) {
+            Some(FileOp::Edit { edits: e, .. }) => edits.extend(e),
+            _ => return Vec::new(),
+        },
+        (None, None) => return Vec::new(),
+    }
+    // Approving signs off the checklist too.
+    if approving
+        && let Some(scope) = rule
+            .checklist
+            .as_ref()
+            .and_then(|id| crate::artifact::sections::find_section(art, kind, id))
+            .map(|s| s.extent())
+    {
+        for t in art
+            .tasks
+            .iter()
+            .filter(|t| !t.checked && scope.contains_range(t.range))
+        {
+            edits.push((t.marker, "[x]".into()));
+        }
+    }
+    let phase = ws
+        .flavor_of(art)
+        .and_then(|f| f.def.phases.iter().find(|p| p.id == kind.phase))
+        .map_or(kind.phase.clone(), |p| {
+            if p.title.is_empty() {
+                p.id.clone()
+            } else {
+                p.title.clone()
+            }
+        });
+    vec![Action {
+        title: format!("Mark {phase} {word}"),
+        kind: ActionKind::QuickFix,
+        ops: vec![FileOp::Edit {
+            path: art.path.clone(),
+            edits,
+        }],
+        fixes: vec!["phase-status-mismatch"],
+    }]
+}
+
+/// "Advance to <phase>: create <artifact>" for the work item's current phase.
+pub fn advance(ws: &Workspace, art: &Artifact) -> Vec<Action> {
+    let Some(flavor) = ws.flavor_of(art) else {
+        return Vec::new();
+    };
+    let items = ws.items();
+    let Some(item) = items.of(&art.path) else {
+        return Vec::new();
+    };
+    let Some(state) = item_state(ws, item) else {
+        return Vec::new();
+    };
+    let Some(current) = state
+        .phases
+        .iter()
+        .find(|p| Some(&p.id) == state.current.as_ref())
+    else {
+        return Vec::new();
+    };
+    if current.status != PhaseStatus::NotStarted {
+        return Vec::new();
+    }
+    let captures = match &art.class {
+        Class::Known { captures, .. } => captures.clone(),
+        _ => Vec::new(),
+    };
+    let Some(base) = flavor_base(ws, art) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for kind in flavor
+        .def
+        .kinds
+        .iter()
+        .filter(|k| k.phase == current.id && k.template.is_some())
+    {
+        if let Some(a) = create_from_template(ws, art, kind, &base, &captures) {
+            let title = if current.title.is_empty() {
+                &current.id
+            } else {
+                &current.title
+            };
+            out.push(Action {
+                title: format!(
+                    "Advance to {title}: create {}",
+                    a.0.rsplit('/').next().unwrap_or(&a.0)
+                ),
+                kind: ActionKind::Refactor,
+                ops: vec![FileOp::Create {
+                    path: a.0,
+                    text: a.1,
+                }],
+                fixes: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+/// The new artifact's path and text, unless that file exists.
+pub fn create_from_template(
+    ws: &Workspace,
+    from: &Artifact,
+    kind: &Kind,
+    base: &str,
+    captures: &[(String, String)],
+) -> Option<(String, String)> {
+    let template = kind.template.as_ref()?;
+    let rel = fill(kind.paths.iter().find(|p| !p.contains('*'))?, captures);
+    if rel.contains('{') {
+        return None;
+    }
+    let path = format!("{base}{rel}");
+    if ws.artifacts.contains_key(&path) || ws.root.join(&path).exists() {
+        return None;
+    }
+    let name = display_name(from, captures);
+    let mut vars: Vec<(String, String)> = captures.to_vec();
+    vars.push(("name".into(), name.clone()));
+    vars.push(("title".into(), name));
+    vars.push(("date".into(), today()));
+    let mut text = template.trim_start_matches('\n').to_string();
+    for (k, v) in &vars {
+        text = text.replace(&format!("{{{{{k}}}}}"), v);
+    }
+    // Link back to where it came from, explicitly, when the kind links by field.
+    for p in kind
+        .prerequisites
+        .iter()
+        .filter(|p| Some(p.kind.as_str()) == from.class.kind())
+    {
+        if let Some(field) = &p.via {
+            let value = crate::rules::relative_link(&path, &from.path);
+            text = set_template_field(&text, field, &value);
+        }
+    }
+    Some((path, text))
+}
+
+/// Replaces (or adds) `field:` in a template's frontmatter.
+fn set_template_field(text: &str, field: &str, value: &str) -> String {
+    let Some(body) = text.strip_prefix("---\n") else {
+        return format!("---\n{field}: {value}\n---\n\n{text}");
+    };
+    let Some(end) = body.find("\n---") else {
+        return text.to_string();
+    };
+    let (fm, rest) = body.split_at(end);
+    let mut lines: Vec<String> = fm
+        .lines()
+        .filter(|l| !l.starts_with(&format!("{field}:")))
+        .map(str::to_string)
+        .collect();
+    lines.push(format!("{field}: {value}"));
+    format!("---\n{}{rest}", lines.join("\n"))
+}
+
+/// A human name for the work item: the title after its `Kind: ` prefix, else the captures.
+fn display_name(art: &Artifact, captures: &[(String, String)]) -> String {
+    if let Some(t) = art.title() {
+        let after = t
+            .text
+            .split_once(": ")
+            .map_or(t.text.as_str(), |(_, r)| r)
+            .trim();
+        if !after.is_empty() {
+            return after.to_string();
+        }
+    }
+    let raw = captures.first().map_or("", |(_, v)| v.as_str());
+    let words: Vec<&str> = raw
+        .split('-')
+        .skip_while(|w| w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    words
+        .iter()
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `agentops/product-dev/` for an artifact of that folder; the root folder of root flavors.
+pub fn flavor_base(ws: &Workspace, art: &Artifact) -> Option<String> {
+    if let Some((_, rest)) = ws.schemas.for_root(&art.path) {
+        return Some(art.path.strip_suffix(rest)?.to_string());
+    }
+    let dir = ws.artifacts_dir();
+    let folder = art
+        .path
+        .strip_prefix(dir)?
+        .strip_prefix('/')?
+        .split('/')
+        .next()?;
+    Some(format!("{dir}/{folder}/"))
+}
+
+/// `YYYY-MM-DD` of a capture that starts with a date.
+fn date_of(art: &Artifact) -> Option<String> {
+    let Class::Known { captures, .. } = &art.class else {
+        return None;
+    };
+    captures.iter().find_map(|(_, v)| {
+        let d = v.get(..10)?;
+        crate::rules::is_date(d).then(|| d.to_string())
+    })
+}
+
+/// Today's date in UTC, from the system clock.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil(secs / 86_400)
+}
+
+/// Days since 1970-01-01 → `YYYY-MM-DD` (Howard Hinnant's algorithm).
+fn civil(days: u64) -> String {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// "Rename spec folder to YYYY-MM-DD-name" for a folder whose capture breaks its shape.
+fn rename_folder(ws: &Workspace, art: &Artifact) -> Vec<Action> {
+    let Some(flavor) = ws.flavor_of(art) else {
+        return Vec::new();
+    };
+    let Class::Known { captures, .. } = &art.class else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, value) in captures {
+        if flavor
+            .capture_problems(&[(name.clone(), value.clone())])
+            .is_empty()
+        {
+            continue;
+        }
+        let fixed = fix_folder_name(value);
+        if fixed == *value
+            || !flavor
+                .capture_problems(&[(name.clone(), fixed.clone())])
+                .is_empty()
+        {
+            continue;
+        }
+        let Some(pos) = art.path.find(&format!("/{value}/")) else {
+            continue;
+        };
+        let from = art
+            .path
+            .get(..pos + 1 + value.len())
+            .unwrap_or("")
+            .to_string();
+        let to = format!("{}{fixed}", art.path.get(..pos + 1).unwrap_or(""));
+        if ws.root.join(&to).exists() {
+            continue;
+        }
+        let mut ops = vec![FileOp::Rename {
+            from: from.clone(),
+            to: to.clone(),
+        }];
+        ops.extend(relink(ws, &from, &to));
+        out.push(Action {
+            title: format!("Rename folder to `{fixed}`"),
+            kind: ActionKind::QuickFix,
+            ops,
+            fixes: vec!["spec-folder-name"],
+        });
+    }
+    out
+}
+
+/// `20251020-wger-mcp-mvp` → `2025-10-20-wger-mcp-mvp`; undated names get today;
+/// at most five words, kebab-case.
+fn fix_folder_name(value: &str) -> String {
+    let lower: String = value
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let parts: Vec<&str> = lower.split('-').filter(|p| !p.is_empty()).collect();
+    let (date, rest) = match parts.first() {
+        Some(p) if p.len() == 8 && p.chars().all(|c| c.is_ascii_digit()) => (
+            format!("{}-{}-{}", &p[..4], &p[4..6], &p[6..]),
+            parts.get(1..).unwrap_or(&[]).to_vec(),
+        ),
+        Some(y) if y.len() == 4 && parts.len() >= 3 && y.chars().all(|c| c.is_ascii_digit()) => {
+            let m = parts.get(1).copied().unwrap_or("01");
+            let d = parts.get(2).copied().unwrap_or("01");
+            (
+                format!("{y}-{m:0>2}-{d:0>2}"),
+                parts.get(3..).unwrap_or(&[]).to_vec(),
+            )
+        }
+        _ => (today(), parts.clone()),
+    };
+    let words: Vec<&str> = rest.into_iter().take(5).collect();
+    if words.is_empty() {
+        date
+    } else {
+        format!("{date}-{}", words.join("-"))
+    }
+}
+
+/// Edits to other artifacts' links that point into a renamed folder.
+fn relink(ws: &Workspace, from: &str, to: &str) -> Vec<FileOp> {
+    let mut out = Vec::new();
+    let prefix = format!("{from}/");
+    for a in ws.artifacts.values() {
+        if a.path.starts_with(&prefix) {
+            continue; // moves with the folder; its relative links stay right
+        }
+        let mut edits = Vec::new();
+        for l in &a.links {
+            let Some(target) = crate::rules::links::target(ws, &a.path, &l.dest) else {
+                continue;
+            };
+            let Some(rest) = target.strip_prefix(&prefix) else {
+                continue;
+            };
+            let fragment = l
+                .dest
+                .split_once('#')
+                .map(|(_, f)| format!("#{f}"))
+                .unwrap_or_default();
+            let new = format!(
+                "{}{fragment}",
+                crate::rules::relative_link(&a.path, &format!("{to}/{rest}"))
+            );
+            edits.push((l.dest_range, new));
+        }
+        if !edits.is_empty() {
+            out.push(FileOp::Edit {
+                path: a.path.clone(),
+                edits,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_names() {
+        assert_eq!(civil(0), "1970-01-01");
+        assert_eq!(civil(20_399), "2025-11-07");
+        assert_eq!(
+            fix_folder_name("20251020-wger-mcp-mvp"),
+            "2025-10-20-wger-mcp-mvp"
+        );
+        assert_eq!(fix_folder_name("2025-11-6-Payments"), "2025-11-06-payments");
+        assert!(fix_folder_name("user-auth").ends_with("-user-auth"));
+        assert_eq!(
+            set_template_field(
+                "---\nstatus: Draft\nresearch: x\n---\n# T\n",
+                "research",
+                "../r.md"
+            ),
+            "---\nstatus: Draft\nresearch: ../r.md\n---\n# T\n"
+        );
+    }
+}

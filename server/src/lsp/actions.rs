@@ -1,0 +1,152 @@
+//! Code actions and the commands that apply them: engine file operations
+//! turned into a `WorkspaceEdit`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tower_lsp_server::ls_types::*;
+
+use crate::features::actions::{self, Action, ActionKind, FileOp};
+use crate::text::{Encoding, LineMap};
+use crate::workspace::Workspace;
+
+use super::convert;
+use super::state::{Root, State};
+
+/// The edit that carries out `ops`, or None when the client cannot take it
+/// (creating or renaming files needs `documentChanges` resource operations).
+pub fn workspace_edit(
+    ws: &Workspace,
+    root: &Root,
+    ops: &[FileOp],
+    enc: Encoding,
+    resource_ops: bool,
+    current: Option<(&str, &LineMap)>,
+) -> Option<WorkspaceEdit> {
+    let lines_of = |path: &str| -> Option<LineMap> {
+        if let Some((p, l)) = current
+            && p == path
+        {
+            return Some(l.clone());
+        }
+        ws.line_map(path).cloned()
+    };
+    if !resource_ops {
+        let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+        for op in ops {
+            let FileOp::Edit { path, edits } = op else {
+                return None;
+            };
+            let lines = lines_of(path)?;
+            let uri = root.uri_of(path)?;
+            changes.entry(uri).or_default().extend(
+                edits
+                    .iter()
+                    .map(|(r, t)| TextEdit::new(convert::range(&lines, *r, enc), t.clone())),
+            );
+        }
+        return Some(WorkspaceEdit {
+            changes: Some(changes),
+            ..Default::default()
+        });
+    }
+    let mut doc_changes = Vec::new();
+    for op in ops {
+        match op {
+            FileOp::Create { path, text } => {
+                let uri = root.uri_of(path)?;
+                doc_changes.push(DocumentChangeOperation::Op(ResourceOp::Create(
+                    CreateFile {
+                        uri: uri.clone(),
+                        options: Some(CreateFileOptions {
+                            overwrite: Some(false),
+                            ignore_if_exists: Some(true),
+                        }),
+                        annotation_id: None,
+                    },
+                )));
+                doc_changes.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+                    text_document: OptionalVersionedTextDocumentIdentifier { uri, version: None },
+                    edits: vec![OneOf::Left(TextEdit::new(Range::default(), text.clone()))],
+                }));
+            }
+            FileOp::Rename { from, to } => {
+                doc_changes.push(DocumentChangeOperation::Op(ResourceOp::Rename(
+                    RenameFile {
+                        old_uri: root.uri_of(from)?,
+                        new_uri: root.uri_of(to)?,
+                        options: Some(RenameFileOptions {
+                            overwrite: Some(false),
+                            ignore_if_exists: Some(false),
+                        }),
+                        annotation_id: None,
+                    },
+                )));
+            }
+            FileOp::Edit { path, edits } => {
+                let lines = lines_of(path)?;
+                doc_changes.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+                    text_document: OptionalVersionedTextDocumentIdentifier {
+                        uri: root.uri_of(path)?,
+                        version: None,
+                    },
+                    edits: edits
+                        .iter()
+                        .map(|(r, t)| {
+                            OneOf::Left(TextEdit::new(convert::range(&lines, *r, enc), t.clone()))
+                        })
+                        .collect(),
+                }));
+            }
+        }
+    }
+    Some(WorkspaceEdit {
+        document_changes: Some(DocumentChanges::Operations(doc_changes)),
+        ..Default::default()
+    })
+}
+
+/// Code actions for an open document, each carrying its edit.
+pub fn code_actions(
+    state: &Arc<State>,
+    root: &Root,
+    rel: &str,
+    text: &str,
+    context: &CodeActionContext,
+) -> Vec<CodeActionOrCommand> {
+    let enc = state.enc();
+    let resource_ops = state.caps().resource_ops;
+    let ws = super::state::read(&root.ws);
+    let Some(art) = ws.artifacts.get(rel) else {
+        return Vec::new();
+    };
+    let found: Vec<Action> = actions::actions(&ws, art, text);
+    let only = context.only.as_ref();
+    found
+        .into_iter()
+        .filter_map(|a| {
+            let kind = match a.kind {
+                ActionKind::QuickFix => CodeActionKind::QUICKFIX,
+                ActionKind::Refactor => CodeActionKind::REFACTOR,
+            };
+            if only.is_some_and(|o| !o.iter().any(|k| kind.as_str().starts_with(k.as_str()))) {
+                return None;
+            }
+            let edit = workspace_edit(&ws, root, &a.ops, enc, resource_ops, Some((rel, &art.lines)))?;
+            let diagnostics: Vec<Diagnostic> = context
+                .diagnostics
+                .iter()
+                .filter(|d| matches!(&d.code, Some(NumberOrString::String(c)) if a.fixes.contains(&c.as_str())))
+                .cloned()
+                .collect();
+            Some(CodeActionOrCommand::CodeAction(CodeAction {
+                title: a.title,
+                kind: Some(kind),
+                is_preferred: Some(!diagnostics.is_empty()),
+                diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
+                edit: Some(edit),
+                ..Default::default()
+            }))
+        })
+        .collect()
+}
