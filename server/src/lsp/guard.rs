@@ -17,7 +17,7 @@ pub async fn guard<T>(
     match AssertUnwindSafe(fut).catch_unwind().await {
         Ok(r) => r,
         Err(panic) => {
-            let msg = panic_message(&panic);
+            let msg = panic_message(&*panic);
             client
                 .log_message(
                     MessageType::ERROR,
@@ -50,7 +50,7 @@ pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(f).await.map_err(|e| {
         let msg = if e.is_panic() {
-            panic_message(&e.into_panic())
+            panic_message(&*e.into_panic())
         } else {
             "cancelled".into()
         };
@@ -60,4 +60,18 @@ pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static)
             data: None,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_off_the_reader_becomes_an_error() {
+        let r: Result<u32> = blocking(|| panic!("boom")).await;
+        let e = r.unwrap_err();
+        assert_eq!(e.code, tower_lsp_server::jsonrpc::ErrorCode::InternalError);
+        assert!(e.message.contains("boom"), "{e:?}");
+        assert_eq!(blocking(|| 7).await.unwrap(), 7);
+    }
 }
