@@ -267,6 +267,10 @@ fn mark_done(ws: &Workspace, art: &Artifact, kind: &Kind, text: &str) -> Vec<Act
     let Some(value) = value else {
         return Vec::new();
     };
+    // Completing is the tasks' job: never declare done over open checkboxes.
+    if !approving && rule.done_requires_checked && art.tasks.iter().any(|t| !t.checked) {
+        return Vec::new();
+    }
     let field = rule
         .field
         .as_ref()

@@ -1,0 +1,176 @@
+//! Code actions at the engine level: apply the file operations to a temporary
+//! workspace, then check it: the diagnostic the action fixes must be gone.
+
+use std::path::Path;
+
+use agentops_lsp::cli::output;
+use agentops_lsp::features::actions::{self, FileOp};
+use agentops_lsp::rules;
+use agentops_lsp::workspace::{self, CacheMode, Workspace};
+
+fn write(root: &Path, files: &[(&str, &str)]) {
+    for (p, t) in files {
+        let full = root.join(p);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, t).unwrap();
+    }
+}
+
+fn check(root: &Path) -> String {
+    let mut ws = Workspace::new(root);
+    workspace::scan(&mut ws, &CacheMode::Off);
+    output::human(&ws, &rules::check_workspace(&ws))
+}
+
+/// Runs the action titled `prefix` for `path` and applies it.
+fn run(root: &Path, path: &str, prefix: &str) {
+    let mut ws = Workspace::new(root);
+    workspace::scan(&mut ws, &CacheMode::Off);
+    let text = std::fs::read_to_string(root.join(path)).unwrap();
+    let art = ws.artifacts.get(path).unwrap();
+    let all = actions::actions(&ws, art, &text);
+    let a = all
+        .iter()
+        .find(|a| a.title.starts_with(prefix))
+        .unwrap_or_else(|| {
+            panic!(
+                "no `{prefix}` among {:?}",
+                all.iter().map(|a| &a.title).collect::<Vec<_>>()
+            )
+        });
+    for op in &a.ops {
+        match op {
+            FileOp::Create { path, text } => {
+                let p = root.join(path);
+                assert!(!p.exists());
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(p, text).unwrap();
+            }
+            FileOp::Rename { from, to } => std::fs::rename(root.join(from), root.join(to)).unwrap(),
+            FileOp::Edit { path, edits } => {
+                let p = root.join(path);
+                let mut t = std::fs::read_to_string(&p).unwrap();
+                let mut e = edits.clone();
+                e.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+                for (r, new) in e {
+                    t.replace_range(r.start as usize..r.end as usize, &new);
+                }
+                std::fs::write(p, t).unwrap();
+            }
+        }
+    }
+}
+
+const SPEC: &str = "# Specification: Search\n\n## Goal\n## User Stories\n## Specific Requirements\n## Visual Design\n## Existing Code to Leverage\n## Out of Scope\n";
+const REQ: &str = "# Spec Requirements: Search\n\n## Initial Description\n## Requirements Discussion\n## Visual Assets\n## Requirements Summary\n";
+
+#[test]
+fn rename_a_misnamed_spec_folder_and_its_links() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("agentops/product-dev/specs/20251020-search/spec.md", SPEC),
+            (
+                "agentops/product-dev/specs/20251020-search/planning/requirements.md",
+                REQ,
+            ),
+            (
+                "agentops/product-dev/product/roadmap.md",
+                "# Product Roadmap\n\n1. [ ] Search — see [spec](../specs/20251020-search/spec.md#goal) `M`\n",
+            ),
+        ],
+    );
+    assert!(check(dir.path()).contains("spec-folder-name"));
+    run(
+        dir.path(),
+        "agentops/product-dev/specs/20251020-search/planning/requirements.md",
+        "Rename folder to `2025-10-20-search`",
+    );
+    assert!(
+        dir.path()
+            .join("agentops/product-dev/specs/2025-10-20-search/spec.md")
+            .is_file()
+    );
+    let roadmap =
+        std::fs::read_to_string(dir.path().join("agentops/product-dev/product/roadmap.md"))
+            .unwrap();
+    assert!(
+        roadmap.contains("(../specs/2025-10-20-search/spec.md#goal)"),
+        "{roadmap}"
+    );
+    assert_eq!(check(dir.path()), "");
+}
+
+#[test]
+fn add_frontmatter_with_inferred_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let research = "# Research: Monitoring strategy\n\n## Problem Statement\n## Scope\n## Key Findings\n## Recommended Approach\n## Open Questions\n## References\n## Next Steps\n";
+    let plan = "# Implementation Plan: Monitoring\n\n## Overview\n## Approach\n## Files to Modify\n## Test Strategy\n## Implementation Order\n## Rollback Plan\n## Risk Assessment\n## Approval\n- [ ] Approach validated\n";
+    write(
+        dir.path(),
+        &[
+            (
+                "agentops/infrastructure-ops/research/monitoring-strategy-research.md",
+                research,
+            ),
+            ("agentops/infrastructure-ops/plans/monitoring-plan.md", plan),
+        ],
+    );
+    assert!(check(dir.path()).contains("work-item-unlinked"));
+    run(
+        dir.path(),
+        "agentops/infrastructure-ops/plans/monitoring-plan.md",
+        "Add frontmatter",
+    );
+    let text = std::fs::read_to_string(
+        dir.path()
+            .join("agentops/infrastructure-ops/plans/monitoring-plan.md"),
+    )
+    .unwrap();
+    assert!(text.starts_with("---\nstatus: In Progress\n"), "{text}");
+    assert!(
+        text.contains("research: ../research/monitoring-strategy-research.md\n---\n"),
+        "{text}"
+    );
+    assert!(!check(dir.path()).contains("work-item-unlinked"));
+}
+
+#[test]
+fn mark_complete_only_when_nothing_is_left_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let tasks_open = "---\nstatus: in progress\n---\n# Task Breakdown: Search\n\n## Overview\n## Task List\n- [ ] 1.0 Index\n## Execution Order\n";
+    write(
+        dir.path(),
+        &[
+            ("agentops/product-dev/specs/2025-10-20-search/spec.md", SPEC),
+            (
+                "agentops/product-dev/specs/2025-10-20-search/planning/requirements.md",
+                REQ,
+            ),
+            (
+                "agentops/product-dev/specs/2025-10-20-search/tasks.md",
+                tasks_open,
+            ),
+        ],
+    );
+    let mut ws = Workspace::new(dir.path());
+    workspace::scan(&mut ws, &CacheMode::Off);
+    let path = "agentops/product-dev/specs/2025-10-20-search/tasks.md";
+    let art = ws.artifacts.get(path).unwrap();
+    assert!(
+        !actions::actions(&ws, art, tasks_open)
+            .iter()
+            .any(|a| a.title.starts_with("Mark"))
+    );
+    // All checked: now the status can follow.
+    std::fs::write(dir.path().join(path), tasks_open.replace("- [ ]", "- [x]")).unwrap();
+    assert!(check(dir.path()).contains("phase-status-mismatch"));
+    run(dir.path(), path, "Mark Tasks complete");
+    assert!(
+        std::fs::read_to_string(dir.path().join(path))
+            .unwrap()
+            .contains("status: complete")
+    );
+    assert_eq!(check(dir.path()), "");
+}
