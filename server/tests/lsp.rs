@@ -610,3 +610,157 @@ async fn walk_a_topic_from_research_to_an_approved_plan() {
             .any(|a| a["title"].as_str().unwrap().starts_with("Advance to Plan"))
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_edits_apply_live_and_progress_is_reported() {
+    let mut h = Harness::start(json!({"window": {"workDoneProgress": true}})).await;
+    // Indexing announced itself with work-done progress: a create request, then begin and end.
+    let mut kinds = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !kinds.contains(&"end".to_string()) {
+        let msg = tokio::time::timeout_at(deadline, h.inbox.recv())
+            .await
+            .expect("no progress")
+            .unwrap();
+        match msg.method() {
+            "window/workDoneProgress/create" => kinds.push("create".into()),
+            "$/progress" => kinds.push(
+                msg.params().unwrap()["value"]["kind"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            ),
+            _ => {}
+        }
+    }
+    assert_eq!(kinds, ["create", "begin", "end"]);
+    let plan = uri(&h.path(PLAN));
+    let u = h.open(PLAN).await;
+    assert_eq!(u, plan);
+    h.diagnostics_for(&u, |p| codes(p) == ["frontmatter-invalid-value"])
+        .await;
+    // Silence the rule in agentops.toml: the watched-file event re-indexes the root.
+    std::fs::write(
+        h.path("agentops.toml"),
+        "[rules]\nfrontmatter-invalid-value = \"off\"\n",
+    )
+    .unwrap();
+    h.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&h.path("agentops.toml")), "type": 2}]}),
+    )
+    .await;
+    h.diagnostics_for(&u, |p| codes(p).is_empty()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_folders_each_with_its_own_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/my-startup"),
+        &a,
+    );
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/my-startup"),
+        &b,
+    );
+    std::fs::write(
+        b.join("agentops.toml"),
+        "[rules]\nfrontmatter-invalid-value = \"hint\"\n",
+    )
+    .unwrap();
+    let (service, socket) = service();
+    let (mut stream, mut sink) = socket.split();
+    let (tx, inbox) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Some(req) = stream.next().await {
+            if let Some(id) = req.id().cloned() {
+                let _ = sink.send(Response::from_ok(id, Value::Null)).await;
+            }
+            let _ = tx.send(req);
+        }
+    });
+    let mut h = Harness {
+        service,
+        inbox,
+        next_id: 1,
+        _dir: dir,
+        root: a.clone(),
+    };
+    let folders = json!([{"uri": uri(&a), "name": "a"}, {"uri": uri(&b), "name": "b"}]);
+    let r = h
+        .request(
+            "initialize",
+            json!({"processId": null, "capabilities": {}, "workspaceFolders": folders}),
+        )
+        .await;
+    assert!(r.is_ok());
+    h.notify("initialized", json!({})).await;
+    let (ua, ub) = (uri(&a.join(PLAN)), uri(&b.join(PLAN)));
+    let (mut pa, mut pb) = (None, None);
+    while pa.is_none() || pb.is_none() {
+        let msg = tokio::time::timeout(Duration::from_secs(20), h.inbox.recv())
+            .await
+            .expect("no diagnostics")
+            .unwrap();
+        if msg.method() == "textDocument/publishDiagnostics" {
+            let p = msg.params().cloned().unwrap();
+            if p["uri"] == ua.as_str() {
+                pa = Some(p);
+            } else if p["uri"] == ub.as_str() {
+                pb = Some(p);
+            }
+        }
+    }
+    assert_eq!(
+        pa.unwrap()["diagnostics"][0]["severity"],
+        1,
+        "folder a: default error"
+    );
+    assert_eq!(
+        pb.unwrap()["diagnostics"][0]["severity"],
+        4,
+        "folder b: its agentops.toml says hint"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_folder_finds_the_root_from_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("proj");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/my-startup"),
+        &root,
+    );
+    let (service, socket) = service();
+    let (mut stream, mut sink) = socket.split();
+    let (tx, inbox) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Some(req) = stream.next().await {
+            if let Some(id) = req.id().cloned() {
+                let _ = sink.send(Response::from_ok(id, Value::Null)).await;
+            }
+            let _ = tx.send(req);
+        }
+    });
+    let mut h = Harness {
+        service,
+        inbox,
+        next_id: 1,
+        _dir: dir,
+        root,
+    };
+    let r = h
+        .request("initialize", json!({"processId": null, "capabilities": {}}))
+        .await;
+    assert!(r.is_ok());
+    h.notify("initialized", json!({})).await;
+    let u = h.open(PLAN).await;
+    let p = h.diagnostics_for(&u, |p| !codes(p).is_empty()).await;
+    assert_eq!(codes(&p), ["frontmatter-invalid-value"]);
+    // The discovered root was indexed too: closed files get their diagnostics.
+    let dr = uri(&h.path("agentops/infrastructure-ops/plans/dr-plan.md"));
+    h.diagnostics_for(&dr, |p| codes(p) == ["frontmatter-invalid"])
+        .await;
+}

@@ -78,16 +78,20 @@ pub fn analyze(state: &State, uri: &Uri) -> Option<Analyzed> {
             },
         )
     };
-    {
-        let mut doc = state.docs.get_mut(uri)?;
-        doc.units = Some(units);
-        if doc.version != version {
-            return None;
-        }
-        doc.tree = tree;
-        doc.analyzed = Some(version);
+    // Check the version and store while holding the document: an edit can
+    // then not slip in between, and an older analysis finishing late can
+    // never overwrite a newer artifact. (Nothing takes a document while
+    // holding the index lock, so this order cannot deadlock.)
+    let mut doc = state.docs.get_mut(uri)?;
+    doc.units = Some(units);
+    if doc.version != version {
+        return None;
     }
-    Some(store(root, rel, art))
+    doc.tree = tree;
+    let done = store(root, rel, art);
+    doc.analyzed = Some(version);
+    drop(doc);
+    Some(done)
 }
 
 /// Puts an artifact in its root's index and works out who depends on it.

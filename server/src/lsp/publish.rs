@@ -57,14 +57,20 @@ pub async fn publish(state: &Arc<State>, root: &Arc<Root>, rels: Vec<String>) {
         }
         return;
     }
+    // An open document is published only from an index at its current
+    // version; otherwise a fresher analysis is pending and will publish.
     let items: Vec<(String, Option<Uri>, Option<i32>)> = rels
         .into_iter()
-        .map(|rel| {
+        .filter_map(|rel| {
             let uri = root.uri_of(&rel);
-            let version = uri
+            let doc = uri
                 .as_ref()
-                .and_then(|u| state.docs.get(u).map(|d| d.version));
-            (rel, uri, version)
+                .and_then(|u| state.docs.get(u).map(|d| (d.version, d.analyzed)));
+            match doc {
+                Some((v, analyzed)) if analyzed != Some(v) => None,
+                Some((v, _)) => Some((rel, uri, Some(v))),
+                None => Some((rel, uri, None)),
+            }
         })
         .collect();
     let (st, r) = (state.clone(), root.clone());
@@ -88,8 +94,9 @@ pub async fn publish(state: &Arc<State>, root: &Arc<Root>, rels: Vec<String>) {
         {
             let mut published = lock(&root.published);
             let before = published.get(&rel).copied();
-            // Nothing sent before and nothing to say: stay quiet.
-            if before == Some(hash) || (before.is_none() && diags.is_empty()) {
+            // A closed file with nothing sent before and nothing to say stays
+            // quiet; an open document always gets a definitive answer.
+            if before == Some(hash) || (before.is_none() && diags.is_empty() && version.is_none()) {
                 continue;
             }
             published.insert(rel, hash);
