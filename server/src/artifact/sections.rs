@@ -38,10 +38,22 @@ pub fn heading_matches(section: &Section, text: &str) -> bool {
 
 /// The headings matching each declared section: `(section index, node index)` in document order.
 pub fn matched(art: &Artifact, kind: &Kind) -> Vec<(usize, usize)> {
+    // Normalize the schema's spellings once, not per comparison.
+    let names: Vec<Vec<String>> = kind
+        .sections
+        .iter()
+        .map(|s| {
+            std::iter::once(&s.heading)
+                .chain(&s.aliases)
+                .map(|h| normalize(h))
+                .collect()
+        })
+        .collect();
     let mut out = Vec::new();
     for (ni, node) in art.sections.iter().enumerate() {
+        let text = normalize(&node.text);
         for (si, sec) in kind.sections.iter().enumerate() {
-            if sec.level != node.level || !heading_matches(sec, &node.text) {
+            if sec.level != node.level || !names.get(si).is_some_and(|n| n.contains(&text)) {
                 continue;
             }
             if let Some(parent) = &sec.parent

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use dashmap::DashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::artifact::Artifact;
@@ -52,7 +53,8 @@ impl Stamp {
 /// change made in the same clock tick, so they are re-read).
 #[derive(Default)]
 pub struct Loaded {
-    pub artifacts: HashMap<String, (Artifact, Option<Stamp>)>,
+    /// Taken out (not cloned) as files are matched: the index is large.
+    pub artifacts: DashMap<String, (Artifact, Option<Stamp>)>,
     pub written_ns: u128,
 }
 

@@ -14,6 +14,16 @@ use crate::schema::Schemas;
 use super::cache::Stamp;
 use super::{Workspace, classify, is_artifact_file};
 
+/// How a file's artifact was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fresh {
+    /// From the cache, the file's stamp unchanged: not even read.
+    Stamp,
+    /// From the cache, after reading and hashing the file.
+    Hash,
+    Parsed,
+}
+
 /// Larger files are reported, not parsed: no artifact is this big.
 pub const MAX_FILE: u64 = 16 << 20;
 
@@ -88,38 +98,48 @@ pub fn scan(ws: &mut Workspace, cache: &super::CacheMode) -> ScanStats {
     let root = ws.root.clone();
     // A stamp this close to the cache write may hide a same-tick change.
     let trusted_before = cached.written_ns.saturating_sub(2_000_000_000);
-    let results: Vec<(Artifact, u64, bool, Option<Stamp>)> = paths
+    let results: Vec<(Artifact, u64, Fresh, Option<Stamp>)> = paths
         .par_iter()
         .map_init(Parsers::default, |parsers, rel| {
             let full = root.join(rel);
             let stamp = Stamp::of(&full);
-            let hit = cached.artifacts.get(rel);
-            if let (Some((a, Some(old))), Some(now)) = (hit, stamp)
-                && *old == now
-                && now.mtime_ns < trusted_before
-            {
-                return (a.clone(), now.size, true, stamp);
-            }
+            let hit = cached.artifacts.remove(rel).map(|(_, v)| v);
+            // Unchanged stamp: trusted without reading, and moved, not cloned.
+            let hit = match hit {
+                Some((a, Some(old)))
+                    if Some(old) == stamp
+                        && old.mtime_ns < trusted_before
+                        && a.problem.is_none() =>
+                {
+                    return (a, old.size, Fresh::Stamp, stamp);
+                }
+                other => other,
+            };
             let bytes = std::fs::read(&full);
             let len = bytes.as_ref().map_or(0, |b| b.len() as u64);
             let hash = bytes.as_ref().map_or(0, |b| xxhash_rust::xxh3::xxh3_64(b));
             if let Some((a, _)) = hit.filter(|(a, _)| a.hash == hash && a.problem.is_none()) {
-                return (a.clone(), len, true, stamp);
+                return (a, len, Fresh::Hash, stamp);
             }
             let art = match bytes {
                 Ok(b) => from_bytes(parsers, schemas, &dir, rel, &b),
                 Err(e) => unreadable(schemas, &dir, rel, format!("cannot read the file: {e}")),
             };
-            (art, len, false, stamp)
+            (art, len, Fresh::Parsed, stamp)
         })
         .collect();
+    // Entries left over are files that are gone: the cache must be rewritten.
+    let leftover = cached.artifacts.len();
     drop(cached);
     let mut stamps = HashMap::with_capacity(results.len());
     let mut stats = ScanStats {
         files: results.len(),
         ..ScanStats::default()
     };
-    for (art, len, hit, stamp) in results {
+    let mut rewrite = leftover > 0;
+    for (art, len, fresh, stamp) in results {
+        let hit = fresh != Fresh::Parsed;
+        rewrite |= fresh != Fresh::Stamp;
         stats.bytes += len;
         if let Some(st) = stamp {
             stamps.insert(art.path.clone(), st);
@@ -133,7 +153,10 @@ pub fn scan(ws: &mut Workspace, cache: &super::CacheMode) -> ScanStats {
     }
     ws.forget_items();
     ws.complete = true;
-    cache.store(ws, &stamps);
+    // An unchanged index is not written again.
+    if rewrite || stats.files == 0 {
+        cache.store(ws, &stamps);
+    }
     stats.elapsed = started.elapsed();
     stats
 }
