@@ -19,9 +19,9 @@ pub const COMMANDS: &[&str] = &[
     "agentops.createArtifact",
 ];
 
-/// The status report of every root (or of the root holding `uri`).
-pub async fn status(state: &Arc<State>, uri: Option<Uri>) -> Result<Value> {
-    // The report reflects what the editor shows, not what was last checked.
+/// Brings every open document's artifact up to date (reports reflect what
+/// the editor shows, not what was last checked).
+pub async fn refresh_open(state: &Arc<State>) {
     let open: Vec<Uri> = state.docs.iter().map(|d| d.key().clone()).collect();
     for u in open {
         let st = state.clone();
@@ -30,6 +30,11 @@ pub async fn status(state: &Arc<State>, uri: Option<Uri>) -> Result<Value> {
             tokio::spawn(async move { publish::after_change(&st, done).await });
         }
     }
+}
+
+/// The status report of every root (or of the root holding `uri`).
+pub async fn status(state: &Arc<State>, uri: Option<Uri>) -> Result<Value> {
+    refresh_open(state).await;
     let only = uri.and_then(|u| u.to_file_path().map(|p| p.into_owned()));
     let mut roots = Vec::new();
     for root in publish::roots(state) {

@@ -45,6 +45,23 @@ pub async fn index(state: Arc<State>, root: Arc<Root>) {
     let scanned = blocking(move || {
         let mut fresh = Workspace::live(&r.path);
         let stats = workspace::scan(&mut fresh, &st.cache);
+        // The fresh index holds the disk text of open documents: mark them
+        // unanalyzed first, so nothing answers from it until they are re-applied.
+        let open: Vec<Uri> = st
+            .docs
+            .iter()
+            .filter(|d| {
+                d.key()
+                    .to_file_path()
+                    .is_some_and(|p| p.starts_with(&r.path))
+            })
+            .map(|d| d.key().clone())
+            .collect();
+        for uri in &open {
+            if let Some(mut d) = st.docs.get_mut(uri) {
+                d.analyzed = None;
+            }
+        }
         *write(&r.ws) = fresh;
         stats
     })
@@ -205,11 +222,13 @@ fn refresh_file(
     if !read(&root.ws).wants(rel) {
         return None;
     }
-    if change == Change::Deleted || !path.is_file() {
-        return Some(analysis::forget(root.clone(), rel.to_string()));
-    }
+    // An open document is the editor's: its text stays the truth even when
+    // the file is deleted or changed on disk.
     if open {
         return None;
+    }
+    if change == Change::Deleted || !path.is_file() {
+        return Some(analysis::forget(root.clone(), rel.to_string()));
     }
     let bytes = std::fs::read(&path).ok()?;
     let art = {

@@ -82,6 +82,35 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// After `initialized`: settings, file watching, indexing.
+    async fn setup(&self) {
+        self.load_settings().await;
+        if self.state.caps().watch_dynamic {
+            let options = DidChangeWatchedFilesRegistrationOptions {
+                watchers: capabilities::watchers(),
+            };
+            let reg = Registration {
+                id: "agentops-watch".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            if let Err(e) = self.client().register_capability(vec![reg]).await {
+                self.client()
+                    .log_message(
+                        MessageType::WARNING,
+                        format!("file watching not registered: {}", e.message),
+                    )
+                    .await;
+            }
+        }
+        for root in publish::roots(&self.state) {
+            root.indexing.store(true, Ordering::SeqCst);
+            tokio::spawn(index::index(self.state.clone(), root));
+        }
+    }
+}
+
 fn apply_settings(state: &State, v: &Value) {
     let mut s = write(&state.settings);
     let section = v.get("agentops").unwrap_or(v);
@@ -141,31 +170,10 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        guard_notify(self.client(), "initialized", async {
-            self.load_settings().await;
-            if self.state.caps().watch_dynamic {
-                let options = DidChangeWatchedFilesRegistrationOptions {
-                    watchers: capabilities::watchers(),
-                };
-                let reg = Registration {
-                    id: "agentops-watch".into(),
-                    method: "workspace/didChangeWatchedFiles".into(),
-                    register_options: serde_json::to_value(options).ok(),
-                };
-                if let Err(e) = self.client().register_capability(vec![reg]).await {
-                    self.client()
-                        .log_message(
-                            MessageType::WARNING,
-                            format!("file watching not registered: {}", e.message),
-                        )
-                        .await;
-                }
-            }
-            for root in publish::roots(&self.state) {
-                tokio::spawn(index::index(self.state.clone(), root));
-            }
-        })
-        .await
+        // Requests to the client run in the background: a handler awaiting the
+        // client would keep `exit` from ending the process.
+        let state = self.state.clone();
+        tokio::spawn(async move { Backend { state }.setup().await });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -187,7 +195,10 @@ impl LanguageServer for Backend {
         publish::schedule(self.state.clone(), doc.uri.clone(), doc.version, 0);
         if !known
             && let Some((root, _)) = analysis::locate(&self.state, &doc.uri)
-            && !root.indexed.load(Ordering::SeqCst)
+            && root
+                .indexing
+                .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
         {
             tokio::spawn(index::index(self.state.clone(), root));
         }
@@ -243,7 +254,8 @@ impl LanguageServer for Backend {
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         apply_settings(&self.state, &params.settings);
-        self.load_settings().await;
+        let state = self.state.clone();
+        tokio::spawn(async move { Backend { state }.load_settings().await });
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
@@ -382,6 +394,7 @@ impl LanguageServer for Backend {
         params: WorkspaceDiagnosticParams,
     ) -> Result<WorkspaceDiagnosticReportResult> {
         guard(self.client(), "workspace/diagnostic", async {
+            commands::refresh_open(&self.state).await;
             let previous: std::collections::HashMap<Uri, String> = params
                 .previous_result_ids
                 .into_iter()

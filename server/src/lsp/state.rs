@@ -46,6 +46,8 @@ pub struct Root {
     /// Hash of the diagnostics last published per root-relative path.
     pub published: Mutex<HashMap<String, u64>>,
     pub indexed: AtomicBool,
+    /// Set by whoever starts indexing this root, so it is indexed once.
+    pub indexing: AtomicBool,
 }
 
 impl Root {
@@ -55,6 +57,7 @@ impl Root {
             ws: RwLock::new(Workspace::live(path)),
             published: Mutex::new(HashMap::new()),
             indexed: AtomicBool::new(false),
+            indexing: AtomicBool::new(false),
         }
     }
 
@@ -135,8 +138,13 @@ impl State {
                 || dir.join("agentops").is_dir() && path.starts_with(dir.join("agentops"))
                 || dir.join(".agentops").is_dir() && path.starts_with(dir.join(".agentops"))
         })?;
+        // Check and insert under one lock: files opened at once share one root.
+        let mut roots = write(&self.roots);
+        if let Some(r) = roots.iter().find(|r| r.path == found) {
+            return Some(r.clone());
+        }
         let root = Arc::new(Root::new(found));
-        write(&self.roots).push(root.clone());
+        roots.push(root.clone());
         Some(root)
     }
 }
