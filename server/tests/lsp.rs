@@ -148,6 +148,22 @@ impl Harness {
     }
 }
 
+/// A fresh service whose client side answers requests with null and keeps every message.
+fn pumped_service() -> (LspService<Backend>, mpsc::UnboundedReceiver<Request>) {
+    let (service, socket) = service();
+    let (mut stream, mut sink) = socket.split();
+    let (tx, inbox) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Some(req) = stream.next().await {
+            if let Some(id) = req.id().cloned() {
+                let _ = sink.send(Response::from_ok(id, Value::Null)).await;
+            }
+            let _ = tx.send(req);
+        }
+    });
+    (service, inbox)
+}
+
 fn codes(p: &Value) -> Vec<String> {
     p["diagnostics"]
         .as_array()
@@ -670,17 +686,7 @@ async fn several_folders_each_with_its_own_config() {
         "[rules]\nfrontmatter-invalid-value = \"hint\"\n",
     )
     .unwrap();
-    let (service, socket) = service();
-    let (mut stream, mut sink) = socket.split();
-    let (tx, inbox) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        while let Some(req) = stream.next().await {
-            if let Some(id) = req.id().cloned() {
-                let _ = sink.send(Response::from_ok(id, Value::Null)).await;
-            }
-            let _ = tx.send(req);
-        }
-    });
+    let (service, inbox) = pumped_service();
     let mut h = Harness {
         service,
         inbox,
@@ -733,17 +739,7 @@ async fn no_folder_finds_the_root_from_the_file() {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/my-startup"),
         &root,
     );
-    let (service, socket) = service();
-    let (mut stream, mut sink) = socket.split();
-    let (tx, inbox) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        while let Some(req) = stream.next().await {
-            if let Some(id) = req.id().cloned() {
-                let _ = sink.send(Response::from_ok(id, Value::Null)).await;
-            }
-            let _ = tx.send(req);
-        }
-    });
+    let (service, inbox) = pumped_service();
     let mut h = Harness {
         service,
         inbox,

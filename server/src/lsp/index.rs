@@ -47,16 +47,7 @@ pub async fn index(state: Arc<State>, root: Arc<Root>) {
         let stats = workspace::scan(&mut fresh, &st.cache);
         // The fresh index holds the disk text of open documents: mark them
         // unanalyzed first, so nothing answers from it until they are re-applied.
-        let open: Vec<Uri> = st
-            .docs
-            .iter()
-            .filter(|d| {
-                d.key()
-                    .to_file_path()
-                    .is_some_and(|p| p.starts_with(&r.path))
-            })
-            .map(|d| d.key().clone())
-            .collect();
+        let open = open_under(&st, &r);
         for uri in &open {
             if let Some(mut d) = st.docs.get_mut(uri) {
                 d.analyzed = None;
@@ -82,16 +73,7 @@ pub async fn index(state: Arc<State>, root: Arc<Root>) {
             .await;
     }
     // Open documents are the truth for their files: put their text back.
-    let open: Vec<Uri> = state
-        .docs
-        .iter()
-        .filter(|d| {
-            d.key()
-                .to_file_path()
-                .is_some_and(|p| p.starts_with(&root.path))
-        })
-        .map(|d| d.key().clone())
-        .collect();
+    let open = open_under(&state, &root);
     for uri in &open {
         if let Some(mut d) = state.docs.get_mut(uri) {
             d.analyzed = None;
@@ -111,6 +93,20 @@ pub async fn index(state: Arc<State>, root: Arc<Root>) {
         )
         .await;
     publish::publish_all(&state, &root).await;
+}
+
+/// The open documents whose files are under `root`.
+fn open_under(state: &State, root: &Root) -> Vec<Uri> {
+    state
+        .docs
+        .iter()
+        .filter(|d| {
+            d.key()
+                .to_file_path()
+                .is_some_and(|p| p.starts_with(&root.path))
+        })
+        .map(|d| d.key().clone())
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
