@@ -121,6 +121,102 @@ pub fn check(ws: &Workspace, art: &Artifact, kind: &Kind, sink: &mut Sink) {
         }
     }
     done_requires(art, kind, &peers, sink);
+    gate(ws, art, kind, sink);
+}
+
+/// Implementation under way while the artifact that gates it is not approved:
+/// the gated phase's command naming this file (run with `--execute`, or
+/// written anywhere but in the file itself), or code it declares it will
+/// create or produce already present.
+fn gate(ws: &Workspace, art: &Artifact, kind: &Kind, sink: &mut Sink) {
+    let Some(flavor) = ws.flavor_of(art) else {
+        return;
+    };
+    let gated: Vec<&Kind> = flavor
+        .def
+        .kinds
+        .iter()
+        .filter(|k| {
+            k.prerequisites
+                .iter()
+                .any(|p| p.kind == kind.id && p.state == Some(PrerequisiteState::Approved))
+        })
+        .collect();
+    if gated.is_empty() || artifact_state(art, kind).0 {
+        return;
+    }
+    let commands: Vec<&str> = gated
+        .iter()
+        .filter_map(|k| {
+            flavor
+                .def
+                .phases
+                .iter()
+                .find(|p| p.id == k.phase)?
+                .command
+                .as_deref()
+        })
+        .collect();
+    let file = art.path.rsplit('/').next().unwrap_or(&art.path);
+    let mut evidence: Vec<String> = Vec::new();
+    for other in ws.artifacts.values() {
+        for c in other
+            .commands
+            .iter()
+            .filter(|c| commands.contains(&c.name.as_str()))
+        {
+            let names_it = c
+                .args
+                .first()
+                .is_some_and(|(a, _)| a.rsplit('/').next() == Some(file));
+            let executes = c.args.iter().any(|(a, _)| a == "--execute");
+            if names_it && (executes || other.path != art.path) {
+                let line = other
+                    .lines
+                    .position(c.range.start, crate::text::Encoding::Utf8)
+                    .line
+                    + 1;
+                evidence.push(format!(
+                    "`{} {}` in {}:{line}",
+                    c.name,
+                    c.args
+                        .iter()
+                        .map(|(a, _)| a.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    other.path
+                ));
+            }
+        }
+    }
+    for cp in art.code_paths.iter().filter(|c| {
+        matches!(
+            c.action,
+            crate::schema::CodePathAction::Create | crate::schema::CodePathAction::Produce
+        )
+    }) {
+        if !cp.path.contains('*') && ws.root.join(&cp.path).exists() {
+            evidence.push(format!("`{}` exists", cp.path));
+        }
+    }
+    if evidence.is_empty() {
+        return;
+    }
+    let at = art.status.as_ref().map_or(art.anchor(), |s| s.range);
+    let more = if evidence.len() > 1 {
+        format!(" (and {} more)", evidence.len() - 1)
+    } else {
+        String::new()
+    };
+    sink.push(
+        "phase-prerequisite-missing",
+        at,
+        format!(
+            "implementation has started ({}{more}) but this {} is not approved",
+            evidence.first().map_or("", String::as_str),
+            kind_name(kind).to_lowercase()
+        ),
+    );
 }
 
 /// A finished status whose required kinds are not finished, or the reverse.
