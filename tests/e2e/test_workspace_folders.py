@@ -106,16 +106,6 @@ async def test_no_folder_finds_the_root(vscode: AgentopsClient):
 
 
 @pytest.mark.no_folder
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "server bug: with no workspace folder, opening several files at once indexes the "
-        "discovered root several times and publishes every diagnostic more than once. "
-        "did_open spawns index() for every open while root.indexed is still false, and "
-        "State::discover_root is racy (did_open's locate() and the scheduled analysis both "
-        "call it): duplicate Roots for one folder, each with its own `published` map."
-    ),
-)
 async def test_no_folder_opening_many_files_indexes_once(vscode: AgentopsClient):
     c = vscode
     for rel in PLANTED:

@@ -105,8 +105,14 @@ impl Backend {
             }
         }
         for root in publish::roots(&self.state) {
-            root.indexing.store(true, Ordering::SeqCst);
-            tokio::spawn(index::index(self.state.clone(), root));
+            // A root discovered by an early didOpen may be indexing already.
+            if root
+                .indexing
+                .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+            {
+                tokio::spawn(index::index(self.state.clone(), root));
+            }
         }
     }
 }
