@@ -28,7 +28,22 @@ pub fn with_parsers<T>(f: impl FnOnce(&mut Parsers) -> T) -> T {
 pub struct Analyzed {
     pub root: Arc<Root>,
     pub rel: String,
-    pub dependents: Vec<String>,
+    /// The artifact this one replaced: who depends on the change is worked out
+    /// from it after the document's own diagnostics are out.
+    old: Option<Artifact>,
+}
+
+impl Analyzed {
+    /// Files whose diagnostics may change with this one (see `dependents`).
+    pub fn dependents(&self) -> Vec<String> {
+        let ws = read(&self.root.ws);
+        dependents(
+            &ws,
+            &self.rel,
+            self.old.as_ref(),
+            ws.artifacts.get(&self.rel),
+        )
+    }
 }
 
 /// The root and root-relative path of a document, discovering a root when
@@ -96,28 +111,14 @@ pub fn analyze(state: &State, uri: &Uri) -> Option<Analyzed> {
 
 /// Puts an artifact in its root's index and works out who depends on it.
 pub fn store(root: Arc<Root>, rel: String, art: Artifact) -> Analyzed {
-    let mut ws = write(&root.ws);
-    let old = ws.upsert(art);
-    let dependents = dependents(&ws, &rel, old.as_ref(), ws.artifacts.get(&rel));
-    drop(ws);
-    Analyzed {
-        root,
-        rel,
-        dependents,
-    }
+    let old = write(&root.ws).upsert(art);
+    Analyzed { root, rel, old }
 }
 
 /// Removes a file from its root's index (deleted on disk).
 pub fn forget(root: Arc<Root>, rel: String) -> Analyzed {
-    let mut ws = write(&root.ws);
-    let old = ws.remove(&rel);
-    let dependents = dependents(&ws, &rel, old.as_ref(), None);
-    drop(ws);
-    Analyzed {
-        root,
-        rel,
-        dependents,
-    }
+    let old = write(&root.ws).remove(&rel);
+    Analyzed { root, rel, old }
 }
 
 /// Files whose diagnostics can change when `rel` goes from `old` to `new`:

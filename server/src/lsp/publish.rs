@@ -38,9 +38,13 @@ pub fn schedule(state: Arc<State>, uri: Uri, version: i32, delay_ms: u64) {
 
 /// Publishes the changed file first, then the files depending on it.
 pub async fn after_change(state: &Arc<State>, done: Analyzed) {
-    publish(state, &done.root, vec![done.rel]).await;
-    if !done.dependents.is_empty() {
-        publish(state, &done.root, done.dependents).await;
+    let (root, rel) = (done.root.clone(), done.rel.clone());
+    publish(state, &root, vec![rel]).await;
+    let Ok(dependents) = blocking(move || done.dependents()).await else {
+        return;
+    };
+    if !dependents.is_empty() {
+        publish(state, &root, dependents).await;
     }
 }
 
