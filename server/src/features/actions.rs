@@ -381,6 +381,25 @@ pub fn advance(ws: &Workspace, art: &Artifact) -> Vec<Action> {
     out
 }
 
+/// "Create <file>" for an artifact of kind `kind_id` in `art`'s work item, from
+/// the kind's template (None when the kind has no template or the file exists).
+pub fn create_kind(ws: &Workspace, art: &Artifact, kind_id: &str) -> Option<Action> {
+    let flavor = ws.flavor_of(art)?;
+    let kind = flavor.def.kinds.iter().find(|k| k.id == kind_id)?;
+    let captures = match &art.class {
+        Class::Known { captures, .. } => captures.clone(),
+        _ => Vec::new(),
+    };
+    let base = flavor_base(ws, art)?;
+    let (path, text) = create_from_template(ws, art, kind, &base, &captures)?;
+    Some(Action {
+        title: format!("Create {}", path.rsplit('/').next().unwrap_or(&path)),
+        kind: ActionKind::Refactor,
+        ops: vec![FileOp::Create { path, text }],
+        fixes: Vec::new(),
+    })
+}
+
 /// The new artifact's path and text, unless that file exists.
 pub fn create_from_template(
     ws: &Workspace,

@@ -62,6 +62,12 @@ pub async fn execute(state: &Arc<State>, command: &str, args: &[Value]) -> Resul
                 .and_then(|u| u.parse().ok());
             Ok(Some(status(state, uri).await?))
         }
+        "agentops.advancePhase" => Ok(Some(
+            super::phase_commands::advance_phase(state, args).await?,
+        )),
+        "agentops.createArtifact" => Ok(Some(
+            super::phase_commands::create_artifact(state, args).await?,
+        )),
         other => Err(Error::invalid_params(format!(
             "unknown command `{other}`; known: {}",
             COMMANDS.join(", ")

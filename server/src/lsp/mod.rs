@@ -8,6 +8,7 @@ mod convert;
 mod document;
 mod guard;
 mod index;
+mod phase_commands;
 mod publish;
 mod server;
 mod state;

@@ -345,6 +345,10 @@ pub struct CommandArg {
     pub kinds: Vec<String>,
     #[serde(default)]
     pub description: String,
+    /// The last argument takes the rest of the line (`/research K8s upgrade
+    /// strategy` without quotes is one topic).
+    #[serde(default)]
+    pub rest: bool,
 }
 
 fn text() -> String {
