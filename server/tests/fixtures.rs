@@ -110,6 +110,9 @@ fn every_engine_rule_has_a_fixture() {
         "phase-status-mismatch",
         "flavor-invalid",
         "config-invalid",
+        "code-path-missing",
+        "route-missing",
+        "route-stale",
     ];
     for code in engine {
         assert!(RULES.iter().any(|r| r.code == code), "{code} not in RULES");

@@ -3,6 +3,7 @@
 mod check;
 pub mod output;
 mod status;
+mod trace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +29,23 @@ pub enum Command {
     Check(CheckArgs),
     /// Per flavor, each work item, the phase it is in and what blocks it.
     Status(StatusArgs),
+    /// Which specs and plans produce or touch a file or folder, and the phase of their work item.
+    Trace(TraceArgs),
+}
+
+#[derive(clap::Args)]
+pub struct TraceArgs {
+    /// A file or folder, from the current folder or from the workspace root; it need not exist.
+    pub path: PathBuf,
+    /// Workspace root (default: the folder above PATH holding `agentops/` or `agentops.toml`, else `.`).
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    /// The artifacts as JSON (lines and columns 1-based, columns in characters).
+    #[arg(long)]
+    pub json: bool,
+    /// Parse every file, ignoring and not writing the index cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(clap::Args)]
@@ -82,6 +100,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Status(args)) => status::run(&args),
+        Some(Command::Trace(args)) => trace::run(&args),
         Some(Command::Serve) | None => crate::lsp::run(),
     }
 }

@@ -1,4 +1,5 @@
-//! Hover: what the flavor schema expects at a frontmatter key or a heading.
+//! Hover: what the flavor schema expects at a frontmatter key or a heading;
+//! declared code paths and routes are described by `code_links`.
 
 use crate::artifact::Artifact;
 use crate::artifact::sections::{heading_matches, matched};
@@ -11,6 +12,9 @@ pub fn hover(
     art: &Artifact,
     offset: u32,
 ) -> Option<(String, crate::text::TextRange)> {
+    if let Some(h) = super::code_links::hover(ws, art, offset) {
+        return Some(h);
+    }
     let kind = ws.kind_of(art)?;
     if let Some(fm) = &art.frontmatter
         && fm.range.contains(offset)
@@ -178,6 +182,9 @@ fn title_doc(ws: &Workspace, art: &Artifact, kind: &Kind) -> String {
     }
     if let Some(line) = timeline(ws, art) {
         t.push_str(&format!("\n\n{line}"));
+    }
+    if let Some(routes) = super::code_links::routes_doc(ws, art) {
+        t.push_str(&format!("\n\n{routes}"));
     }
     if !kind.title.patterns.is_empty() {
         t.push_str(&format!(

@@ -2,7 +2,9 @@
 //! engine types (byte ranges); the LSP face converts them.
 
 pub mod actions;
+pub mod code_links;
 pub mod folding;
 pub mod hover;
 pub mod status;
 pub mod symbols;
+pub mod trace;

@@ -3,10 +3,12 @@
 //! One file per rule family. Each rule reports with its stable code at the
 //! default severity from `RULES`; `agentops.toml` may change or silence it.
 
+mod code_paths;
 mod frontmatter;
 pub mod links;
 mod paths;
 mod phases;
+mod routes;
 mod sections;
 mod status;
 
@@ -193,6 +195,11 @@ pub const RULES: &[Rule] = &[
         default: Severity::Error,
         summary: "`agentops.toml` is malformed.",
     },
+    Rule {
+        code: "route-stale",
+        default: Severity::Hint,
+        summary: "An artifact changed after the artifact its route names.",
+    },
 ];
 
 pub fn rule(code: &str) -> Option<&'static Rule> {
@@ -289,9 +296,11 @@ pub fn check_artifact(ws: &Workspace, art: &Artifact) -> Vec<Diagnostic> {
         // Judging a work item needs all of it: not before the index is complete.
         if ws.complete {
             phases::check(ws, art, kind, &mut sink);
+            code_paths::check(ws, art, &mut sink);
         }
     }
     links::check(ws, art, &mut sink);
+    routes::check(ws, art, &mut sink);
     sink.out
         .sort_by_key(|d| (d.range.start, d.range.end, d.code));
     sink.out
