@@ -82,20 +82,10 @@ fn json_report(ws: &Workspace, rel: &str, claims: &[SpecClaim]) -> String {
         .iter()
         .map(|c| {
             let (start, end) = place(ws, &c.path, c.range);
-            json!({
-                "path": c.path,
-                "flavor": c.flavor,
-                "kind": c.kind,
-                "workItem": c.work_item,
-                "phase": c.phase,
-                "done": c.done,
-                "relation": c.relation,
-                "declared": c.declared,
-                "range": {
-                    "start": {"line": start.line, "column": start.col},
-                    "end": {"line": end.line, "column": end.col},
-                },
-            })
+            c.json(json!({
+                "start": {"line": start.line, "column": start.col},
+                "end": {"line": end.line, "column": end.col},
+            }))
         })
         .collect();
     let doc = json!({ "path": rel, "artifacts": items });

@@ -39,6 +39,22 @@ impl SpecClaim {
         )
     }
 
+    /// The claim as JSON (`trace --json`, `agentops/specsForPath`), with
+    /// the range as the face places it.
+    pub fn json(&self, range: serde_json::Value) -> serde_json::Value {
+        serde_json::json!({
+            "path": self.path,
+            "flavor": self.flavor,
+            "kind": self.kind,
+            "workItem": self.work_item,
+            "phase": self.phase,
+            "done": self.done,
+            "relation": self.relation,
+            "declared": self.declared,
+            "range": range,
+        })
+    }
+
     /// `spec of product-dev, `2025-11-06-…`, phase implementation`
     pub fn about(&self) -> String {
         let mut about: Vec<String> = Vec::new();
@@ -90,7 +106,12 @@ pub fn specs_for_path(ws: &Workspace, rel: &str, is_dir: bool) -> Vec<SpecClaim>
                 path: a.path.clone(),
                 flavor: a.class.flavor().map(str::to_string),
                 kind: a.class.kind().map(str::to_string),
-                work_item: a.class.work_item().map(str::to_string),
+                // The item it is grouped in (`dr-plan` joins `disaster-recovery`).
+                work_item: ws
+                    .items()
+                    .of(&a.path)
+                    .map(|i| i.key.clone())
+                    .or_else(|| a.class.work_item().map(str::to_string)),
                 done: phase.as_ref().is_some_and(|(_, d)| *d),
                 phase: phase.map(|(p, _)| p),
                 relation: c.relation(),

@@ -91,6 +91,26 @@ pub fn server_caps(client: &ClientCaps, enc: PositionEncodingKind) -> ServerCapa
         code_lens_provider: Some(CodeLensOptions {
             resolve_provider: Some(false),
         }),
+        document_link_provider: Some(DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        }),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(
+                super::link_completion::TRIGGERS
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect(),
+            ),
+            ..Default::default()
+        }),
         execute_command_provider: Some(ExecuteCommandOptions {
             commands: super::commands::COMMANDS
                 .iter()
@@ -106,6 +126,7 @@ pub fn server_caps(client: &ClientCaps, enc: PositionEncodingKind) -> ServerCapa
             file_operations: Some(WorkspaceFileOperationsServerCapabilities {
                 did_create: Some(file_ops.clone()),
                 did_rename: Some(file_ops.clone()),
+                will_rename: Some(file_ops.clone()),
                 did_delete: Some(file_ops),
                 ..Default::default()
             }),

@@ -17,6 +17,7 @@ pub const COMMANDS: &[&str] = &[
     "agentops.status",
     "agentops.advancePhase",
     "agentops.createArtifact",
+    "agentops.route",
 ];
 
 /// Brings every open document's artifact up to date (reports reflect what
@@ -62,6 +63,7 @@ pub async fn execute(state: &Arc<State>, command: &str, args: &[Value]) -> Resul
                 .and_then(|u| u.parse().ok());
             Ok(Some(status(state, uri).await?))
         }
+        "agentops.route" => super::route::execute(state, args).await,
         other => Err(Error::invalid_params(format!(
             "unknown command `{other}`; known: {}",
             COMMANDS.join(", ")

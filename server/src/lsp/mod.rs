@@ -8,7 +8,11 @@ mod convert;
 mod document;
 mod guard;
 mod index;
+mod link_completion;
+mod navigation;
 mod publish;
+mod rename;
+mod route;
 mod server;
 mod state;
 
@@ -28,6 +32,7 @@ const CONCURRENCY: usize = 32;
 pub fn service() -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
     LspService::build(Backend::new)
         .custom_method("agentops/status", Backend::status_request)
+        .custom_method("agentops/specsForPath", Backend::specs_for_path)
         .finish()
 }
 

@@ -126,6 +126,26 @@ impl FsProbe {
     }
 }
 
+/// A folder's entries as (name, is a folder), sorted; what the scan never
+/// enters (`.git`, `node_modules`, `target`) left out.
+pub fn list_dir(dir: &Path) -> Vec<(String, bool)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, bool)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let dir = e.file_type().ok()?.is_dir();
+            let skipped = matches!(name.as_str(), ".git" | "node_modules" | "target");
+            (!skipped).then_some((name, dir))
+        })
+        .take(MAX_WALK)
+        .collect();
+    out.sort();
+    out
+}
+
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct FolderStats {
     pub files: usize,
