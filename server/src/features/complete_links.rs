@@ -136,12 +136,14 @@ fn headings(
         let Some(target) = link_target(ws, &art.path, path_part) else {
             return Vec::new();
         };
+        let markdown = target.ends_with(".md") || target.ends_with(".markdown");
         match ws.artifacts.get(&target) {
             Some(a) => a
                 .sections
                 .iter()
                 .map(|s| (s.slug.clone(), s.text.clone()))
                 .collect(),
+            None if !markdown => return Vec::new(),
             None => ws
                 .fs
                 .heading_slugs(&ws.root.join(&target))

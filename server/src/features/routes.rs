@@ -259,7 +259,8 @@ fn summary(ws: &Workspace, art: &Artifact, text: &str) -> Option<String> {
         .take_while(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(str::trim)
         .collect();
-    let mut s = para.join(" ");
+    // Its links are relative to the source: keep their text only.
+    let mut s = strip_links(&para.join(" "));
     if s.is_empty() {
         return None;
     }
@@ -267,6 +268,33 @@ fn summary(ws: &Workspace, art: &Artifact, text: &str) -> Option<String> {
         s = s.chars().take(MAX_SUMMARY).collect::<String>() + "…";
     }
     Some(s)
+}
+
+/// `see [the plan](../plans/x.md)` → `see the plan`.
+fn strip_links(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find('[') {
+        let after = rest.get(open + 1..).unwrap_or("");
+        let link = after.find("](").and_then(|close| {
+            let tail = after.get(close + 2..)?;
+            let end = tail.find(')')?;
+            Some((after.get(..close)?, close + 2 + end + 1))
+        });
+        match link {
+            Some((text, len)) if !text.contains('[') => {
+                out.push_str(rest.get(..open).unwrap_or(""));
+                out.push_str(text);
+                rest = after.get(len..).unwrap_or("");
+            }
+            _ => {
+                out.push_str(rest.get(..=open).unwrap_or(""));
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Appends `entry` to the routes field, keeping the list's style.
@@ -350,5 +378,9 @@ mod tests {
             ["folder", "x"]
         );
         assert_eq!(stem("a/b/monitoring-plan.md"), "monitoring-plan");
+        assert_eq!(
+            strip_links("as in the [requirements](planning/r.md), [x] and [😀 y](z)."),
+            "as in the requirements, [x] and 😀 y."
+        );
     }
 }

@@ -129,13 +129,26 @@ pub fn specs_for_path(ws: &Workspace, rel: &str, is_dir: bool) -> Vec<SpecClaim>
 pub fn references(ws: &Workspace, art: &Artifact, offset: u32) -> Option<Vec<(String, TextRange)>> {
     let cp = super::code_links::code_path_at(art, offset)?;
     let rel = code_map::normalize(&cp.path)?;
-    let dir = code_map::names_folder(ws, cp);
-    Some(
-        specs_for_path(ws, &rel, dir)
+    let claims = if code_map::is_glob(&rel) {
+        // What the glob's folder holds, as far as the glob takes it.
+        let glob = code_map::matcher(&rel)?;
+        specs_for_path(ws, code_map::glob_base(&rel), true)
             .into_iter()
-            .map(|c| (c.path, c.range))
-            .collect(),
-    )
+            .filter(|c| {
+                let d = code_map::normalize(&c.declared).unwrap_or_default();
+                let d = d
+                    .rsplit_once(':')
+                    .filter(|(_, l)| l.parse::<u32>().is_ok())
+                    .map_or(d.as_str(), |(p, _)| p);
+                code_map::is_glob(d)
+                    || glob.is_match(d)
+                    || ws.fs.entry(&ws.root.join(d)) == crate::workspace::fs::Entry::Dir
+            })
+            .collect()
+    } else {
+        specs_for_path(ws, &rel, code_map::names_folder(ws, cp))
+    };
+    Some(claims.into_iter().map(|c| (c.path, c.range)).collect())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
