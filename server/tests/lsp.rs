@@ -1,6 +1,8 @@
 //! In-process LSP tests: the service driven like a client, fast and exhaustive.
 //! (The real binary over stdio is exercised by tests/e2e with pytest-lsp.)
 
+mod common;
+use common::copy_dir;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -19,18 +21,6 @@ struct Harness {
     next_id: i64,
     _dir: tempfile::TempDir,
     root: PathBuf,
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 fn uri(path: &Path) -> String {

@@ -3,6 +3,8 @@
 //! `examples/my-startup`, the move is made, and `check` must report exactly
 //! what it reported before — while the move alone breaks links.
 
+mod common;
+use common::copy_dir;
 use std::path::{Path, PathBuf};
 
 use agentops_lsp::features::actions::FileOp;
@@ -10,18 +12,6 @@ use agentops_lsp::features::rename::{Move, file_moves, moved};
 use agentops_lsp::features::{anchors, trace};
 use agentops_lsp::rules::{self, Severity};
 use agentops_lsp::workspace::{self, CacheMode, Workspace};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
 
 fn example() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
