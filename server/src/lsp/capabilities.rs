@@ -34,6 +34,12 @@ pub fn client_caps(params: &InitializeParams) -> ClientCaps {
                         && r.contains(&ResourceOperationKind::Rename)
                 })
         }),
+        link_tooltips: c
+            .text_document
+            .as_ref()
+            .and_then(|t| t.document_link.as_ref())
+            .and_then(|l| l.tooltip_support)
+            .unwrap_or(false),
     }
 }
 

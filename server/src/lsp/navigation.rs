@@ -84,7 +84,8 @@ impl Backend {
         params: DocumentLinkParams,
     ) -> Result<Option<Vec<DocumentLink>>> {
         let uri = params.text_document.uri;
-        self.on_artifact("textDocument/documentLink", &uri, None, |at| {
+        let tooltips = self.state.caps().link_tooltips;
+        self.on_artifact("textDocument/documentLink", &uri, None, move |at| {
             let links = code_links::document_links(at.ws, at.art)
                 .into_iter()
                 .filter_map(|l| {
@@ -97,7 +98,7 @@ impl Backend {
                     Some(DocumentLink {
                         range: convert::range(&at.art.lines, l.range, at.enc),
                         target: Some(target),
-                        tooltip: Some(l.tooltip),
+                        tooltip: tooltips.then_some(l.tooltip),
                         data: None,
                     })
                 })

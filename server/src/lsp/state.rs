@@ -37,6 +37,8 @@ pub struct ClientCaps {
     pub progress: bool,
     /// The client applies `documentChanges` with create and rename operations.
     pub resource_ops: bool,
+    /// The client shows `tooltip` on document links.
+    pub link_tooltips: bool,
 }
 
 /// One workspace folder and its index.
