@@ -2,6 +2,7 @@
 
 mod cache;
 mod classify;
+mod detect;
 pub mod fs;
 pub mod items;
 mod load;
