@@ -225,7 +225,11 @@ const TEMPLATE_CODES: &[&str] = &[
 
 /// Codes that default to notes in a layout adopted from another tool (a
 /// flavor's `roots`): that tool keeps its own order and extra files.
-const ADOPTED_NOTES: &[&str] = &["artifact-unknown", "phase-prerequisite-missing"];
+const ADOPTED_NOTES: &[&str] = &[
+    "artifact-unknown",
+    "phase-prerequisite-missing",
+    "spec-folder-name",
+];
 
 pub fn rule(code: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.code == code)

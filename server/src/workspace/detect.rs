@@ -152,4 +152,91 @@ mod tests {
         let g = RootGlob::new(".specify").unwrap();
         assert_eq!(first_match(dir.path(), &g.segments, String::new()), None);
     }
+    fn layouts_of(
+        files: &[&str],
+        config: &str,
+    ) -> (Vec<String>, Vec<(String, LayoutSource, String)>) {
+        let dir = tempfile::tempdir().unwrap();
+        for f in files {
+            let p = dir.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "# x\n").unwrap();
+        }
+        std::fs::write(dir.path().join("agentops.toml"), config).unwrap();
+        let (_, schemas, diags, _) = super::super::load_setup(dir.path());
+        assert!(diags.is_empty(), "{diags:?}");
+        let (config, _) = Config::parse(config);
+        let (mut active, layouts) = detect(dir.path(), &schemas, &config);
+        active.sort();
+        let layouts = layouts
+            .into_iter()
+            .map(|l| (l.flavor, l.source, l.evidence))
+            .collect();
+        (active, layouts)
+    }
+
+    #[test]
+    fn layouts_from_the_folders_present() {
+        let (active, layouts) = layouts_of(
+            &[
+                "agentops/infrastructure-ops/research/a-research.md",
+                "specs/001-login/spec.md",
+                "thoughts/shared/plans/p.md",
+            ],
+            "",
+        );
+        assert_eq!(
+            layouts,
+            [
+                (
+                    "infrastructure-ops".into(),
+                    LayoutSource::Folder,
+                    "agentops/infrastructure-ops".into()
+                ),
+                (
+                    "spec-kit".into(),
+                    LayoutSource::Detected,
+                    "specs/001-login".into()
+                ),
+                (
+                    "rpi".into(),
+                    LayoutSource::Detected,
+                    "thoughts/shared".into()
+                ),
+            ]
+        );
+        // Flavors without `detect` stay in use for folders created later.
+        for f in [
+            "agent-os-v1",
+            "agents",
+            "context-bundles",
+            "product-dev",
+            "rpi",
+            "spec-kit",
+        ] {
+            assert!(active.contains(&f.to_string()), "{f}: {active:?}");
+        }
+    }
+
+    #[test]
+    fn specs_alone_is_not_spec_kit_and_config_overrides() {
+        let (active, layouts) =
+            layouts_of(&["specs/login/spec.md", ".agent-os/specs/x/spec.md"], "");
+        assert!(!active.contains(&"spec-kit".to_string()));
+        assert_eq!(layouts.len(), 1, "{layouts:?}");
+        let (active, layouts) = layouts_of(
+            &["specs/login/spec.md", ".agent-os/specs/x/spec.md"],
+            "[flavors]\nenable = [\"spec-kit\"]\ndisable = [\"agent-os-v1\"]\n",
+        );
+        assert!(active.contains(&"spec-kit".to_string()));
+        assert!(!active.contains(&"agent-os-v1".to_string()));
+        assert_eq!(
+            layouts,
+            [(
+                "spec-kit".into(),
+                LayoutSource::Config,
+                "agentops.toml [flavors] enable".into()
+            )]
+        );
+    }
 }
