@@ -52,12 +52,13 @@ pub fn find(text: &str, blocks: &[CodeBlock], spans: &[CodeSpan]) -> Vec<Command
 pub fn parse_line(line: &str, at: usize, in_code_block: bool) -> Option<CommandUse> {
     let rest = line.strip_prefix('/')?;
     let name_len = rest
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == ':'))
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')))
         .unwrap_or(rest.len());
     let name = rest.get(..name_len)?;
     let after = rest.get(name_len..).unwrap_or("");
     if name.is_empty()
         || !name.starts_with(|c: char| c.is_ascii_alphabetic())
+        || name.ends_with(['.', ':'])
         || !(after.is_empty() || after.starts_with(char::is_whitespace))
     {
         return None;
@@ -124,5 +125,7 @@ mod tests {
         assert_eq!(q.args[0].0, "K8s upgrade");
         assert!(parse_line("/src/auth/", 0, false).is_none());
         assert!(parse_line("/ not", 0, false).is_none());
+        let k = parse_line("/speckit.plan add caching", 0, true).unwrap();
+        assert_eq!(k.name, "/speckit.plan");
     }
 }

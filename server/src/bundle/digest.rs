@@ -1,6 +1,7 @@
 //! The digest: the sections each source's kind marks as essential
-//! (`essential_sections`), verbatim, under one heading per source, with
-//! completed tasks left out (the snapshot keeps everything).
+//! (`essential_sections`), under one heading per source: the first lines of
+//! each, whole code blocks, completed tasks left out (the snapshot keeps
+//! everything).
 
 use crate::artifact::Artifact;
 use crate::artifact::sections::find_section;
@@ -31,9 +32,8 @@ pub fn body(
         "artifacts"
     };
     out.push_str(&format!(
-        "Digest of {} {files}, saved {date} by `agentops-lsp bundle save`: the sections each \
-         kind marks as essential, completed tasks left out. The full sources are in \
-         `{snapshot}` beside this file; `agentops-lsp bundle load {name}` verifies them.\n",
+        "Digest of {} {files} saved {date}: essential sections, completed tasks left out. \
+         Full sources: `{snapshot}`.\n",
         parts.len()
     ));
     out.push_str("\n## Executive Summary\n\n");
@@ -176,6 +176,9 @@ fn section_text(
         .collect();
     let mut out = String::new();
     let mut omitted = 0usize;
+    let mut kept = 0usize;
+    let mut cut = 0usize;
+    let mut fence: Option<&str> = None;
     let mut skip_deeper_than: Option<usize> = None;
     let mut pos = extent.start as usize;
     let slice = text
@@ -197,6 +200,24 @@ fn section_text(
             skip_deeper_than = Some(indent as usize);
             continue;
         }
+        // A digest, not a copy: the first lines of each section, never cut
+        // inside a code block (those carry the commands to run next).
+        let trimmed = line.trim_start();
+        let opens_or_closes = ["```", "~~~"].into_iter().find(|f| trimmed.starts_with(f));
+        if kept >= SECTION_LINES && fence.is_none() {
+            if !line.trim().is_empty() {
+                cut += 1;
+            }
+            continue;
+        }
+        match (fence, opens_or_closes) {
+            (None, Some(f)) => fence = Some(f),
+            (Some(f), Some(g)) if f == g => fence = None,
+            _ => {}
+        }
+        if !line.trim().is_empty() {
+            kept += 1;
+        }
         if shift > 0 && line.starts_with('#') && headings.iter().any(|&h| line_range.contains(h)) {
             let hashes = line.len() - line.trim_start_matches('#').len();
             let add = usize::from(shift).min(6usize.saturating_sub(hashes));
@@ -204,13 +225,24 @@ fn section_text(
         }
         out.push_str(&relinked(line, start, relinks));
     }
+    let mut notes = Vec::new();
     if omitted > 0 {
         let tasks = if omitted == 1 { "task" } else { "tasks" };
+        notes.push(format!("{omitted} completed {tasks} left out"));
+    }
+    if cut > 0 {
+        let lines = if cut == 1 { "line" } else { "lines" };
+        notes.push(format!("{cut} more {lines} in the snapshot"));
+    }
+    if !notes.is_empty() {
         out = out.trim_end_matches('\n').to_string();
-        out.push_str(&format!("\n\n_{omitted} completed {tasks} left out._\n"));
+        out.push_str(&format!("\n\n_{}._\n", notes.join("; ")));
     }
     out
 }
+
+/// Non-blank lines kept of each essential section.
+const SECTION_LINES: usize = 10;
 
 /// For every local link of the source, its destination as seen from the
 /// digest: `(range of the destination, new destination)`.

@@ -118,7 +118,8 @@ pub fn save(ws: &Workspace, req: &Request, read: Reader) -> Result<Saved, String
     fm.push_str(&format!("type: {ty}\n"));
     if let Some((art, kind)) = lead {
         fm.push_str(&format!("phase: {}\n", scalar(&kind.phase)));
-        if kind.status.is_some() {
+        // Only kinds that are approved (plans) say whether they are.
+        if kind.status.as_ref().is_some_and(|s| !s.approved.is_empty()) {
             fm.push_str(&format!("approved: {}\n", artifact_state(art, kind).0));
         }
     }
