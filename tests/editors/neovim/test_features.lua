@@ -1,0 +1,111 @@
+-- The server's features through Neovim's own LSP client, on a copy of examples/my-startup.
+local h = AgentopsTest
+local ws = h.workspace()
+h.setup()
+
+h.test("diagnostics: a misspelt status, placed on the value", function()
+  local buf = h.open(ws .. "/agentops/infrastructure-ops/plans/monitoring-plan.md")
+  local d = h.wait("frontmatter-invalid-value", function()
+    return h.diagnostic(buf, "frontmatter-invalid-value")
+  end)
+  h.eq("agentops", d.source, "source")
+  h.eq(vim.diagnostic.severity.ERROR, d.severity, "severity")
+  h.eq({ 1, 8, 1, 15 }, { d.lnum, d.col, d.end_lnum, d.end_col }, "range")
+  h.truthy(d.message:find("did you mean `Approved`", 1, true), "message suggests Approved: " .. d.message)
+end)
+
+h.test("code action: Add missing section, applied by vim.lsp.buf.code_action", function()
+  local buf = h.open(ws .. "/agentops/product-dev/specs/2025-11-08-notification-system/spec.md")
+  local d = h.wait("section-missing", function()
+    return h.diagnostic(buf, "section-missing")
+  end)
+  vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
+  local titles = {}
+  vim.lsp.buf.code_action({
+    apply = true,
+    filter = function(a)
+      table.insert(titles, a.title)
+      return a.title:find("^Add missing section") ~= nil
+    end,
+  })
+  h.wait("the section in the buffer (actions: " .. table.concat(titles, "; ") .. ")", function()
+    return h.lines(buf):find("\n## Out of Scope\n", 1, true)
+  end)
+  h.wait("section-missing cleared", function()
+    return h.diagnostic(buf, "section-missing") == nil
+  end)
+end)
+
+h.test(":AgentopsAdvance creates the next phase's artifact", function()
+  h.open(ws .. "/agentops/infrastructure-ops/plans/k8s-upgrade-plan.md")
+  vim.cmd("AgentopsAdvance")
+  local report = ws .. "/agentops/infrastructure-ops/reports/k8s-upgrade-report.md"
+  -- Neovim creates the file, then fills its buffer from the template (unsaved).
+  h.wait("the report created from its template", function()
+    local text = h.content(report)
+    return text and text:find("plan: ../plans/k8s-upgrade-plan.md", 1, true)
+      and text:find("# Implementation Report: ", 1, true)
+  end)
+  h.wait("the advanced message", function()
+    return h.message("^agentops: advanced")
+  end)
+end)
+
+h.test(":AgentopsStatus shows every work item with its timeline", function()
+  h.open(ws .. "/agentops/infrastructure-ops/plans/monitoring-plan.md")
+  vim.cmd("AgentopsStatus")
+  local buf = h.wait("the status buffer", function()
+    local b = vim.api.nvim_get_current_buf()
+    return vim.bo[b].filetype == "agentops-status" and b
+  end)
+  local text = h.lines(buf)
+  h.truthy(text:find("infrastructure-ops\n", 1, true), "flavor line in:\n" .. text)
+  h.truthy(text:find("  monitoring-strategy  ✓ research (complete) · → plan (Aproved)", 1, true), "item line in:\n" .. text)
+  h.truthy(text:find("2025-11-06-user-authentication", 1, true), "product-dev item in:\n" .. text)
+  vim.cmd("close")
+end)
+
+h.test("completion after / offers the slash commands", function()
+  local buf = h.open(ws .. "/agentops/infrastructure-ops/research/k8s-upgrade-research.md")
+  local last = vim.api.nvim_buf_line_count(buf)
+  vim.api.nvim_buf_set_lines(buf, last, last, false, { "", "/" })
+  local result = h.request(buf, "textDocument/completion", {
+    textDocument = { uri = vim.uri_from_bufnr(buf) },
+    position = { line = last + 1, character = 1 },
+    context = { triggerKind = 2, triggerCharacter = "/" },
+  })
+  local items = result and (result.items or result) or {}
+  local labels = {}
+  for _, it in ipairs(items) do
+    table.insert(labels, (it.label:gsub("^/", "")))
+  end
+  h.truthy(vim.tbl_contains(labels, "plan"), "`plan` among completions: " .. table.concat(labels, ", "))
+  vim.cmd("silent! undo")
+end)
+
+h.test(":AgentopsBundleSave then :AgentopsBundleLoad", function()
+  h.open(ws .. "/agentops/infrastructure-ops/plans/k8s-upgrade-plan.md")
+  vim.cmd("AgentopsBundleSave k8s-upgrade-implementation")
+  local digest = ws .. "/.agentops/bundles/k8s-upgrade-implementation.md"
+  h.wait("the bundle digest on disk", function()
+    return vim.uv.fs_stat(digest) ~= nil
+  end)
+  h.wait("the saved message", function()
+    return h.message("^agentops: saved bundle k8s%-upgrade%-implementation")
+  end)
+  h.eq({ "k8s-upgrade-implementation", "k8s-upgrade-plan", "k8s-upgrade-research" }, (function()
+    local names = require("agentops").bundle_names()
+    table.sort(names)
+    return names
+  end)(), "bundle names for completion")
+  vim.cmd("AgentopsBundleLoad k8s-upgrade-implementation")
+  h.wait("the loaded message", function()
+    return h.message("^agentops: loaded k8s%-upgrade%-implementation; sources unchanged")
+  end)
+  -- window/showDocument: the server asks Neovim to open the digest.
+  h.wait("the digest shown", function()
+    return vim.uv.fs_realpath(vim.api.nvim_buf_get_name(0)) == vim.uv.fs_realpath(digest)
+  end)
+end)
+
+h.finish()
