@@ -1,0 +1,38 @@
+import * as assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { noSpecsMessage, specPickItems } from "../../src/specs";
+
+test("specsForPath answers become picks that open at the declaring line", () => {
+  const range = { start: { line: 4, character: 2 }, end: { line: 4, character: 14 } };
+  const items = specPickItems({
+    path: "src/auth/login.ts",
+    artifacts: [
+      {
+        uri: "file:///r/agentops/product-dev/specs/2025-11-06-user-authentication/spec.md",
+        path: "agentops/product-dev/specs/2025-11-06-user-authentication/spec.md",
+        flavor: "product-dev",
+        kind: "spec",
+        workItem: "2025-11-06-user-authentication",
+        phase: "spec",
+        relation: "produces",
+        range,
+      },
+    ],
+  });
+  assert.deepEqual(items, [
+    {
+      label: "agentops/product-dev/specs/2025-11-06-user-authentication/spec.md",
+      description: "produces · spec",
+      detail: "product-dev / 2025-11-06-user-authentication — phase spec",
+      uri: "file:///r/agentops/product-dev/specs/2025-11-06-user-authentication/spec.md",
+      range,
+    },
+  ]);
+});
+
+test("no answer and no artifacts say different things", () => {
+  assert.deepEqual(specPickItems(null), []);
+  assert.match(noSpecsMessage(null, "x.ts"), /outside every agentops root/);
+  assert.match(noSpecsMessage({ path: "src/x.ts", artifacts: [] }, "src/x.ts"), /No spec or plan produces or touches src\/x\.ts/);
+});
