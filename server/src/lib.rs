@@ -5,7 +5,9 @@
 //! See `docs/architecture.md`.
 
 pub mod artifact;
+pub mod bundle;
 pub mod cli;
+pub mod command;
 pub mod config;
 pub mod features;
 pub mod lsp;
@@ -13,4 +15,5 @@ pub mod rules;
 pub mod schema;
 pub mod syntax;
 pub mod text;
+pub mod time;
 pub mod workspace;

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use agentops_lsp::bundle;
 use agentops_lsp::cli::output;
 use agentops_lsp::rules::{self, RULES};
 use agentops_lsp::workspace::{self, CacheMode, Workspace};
@@ -43,10 +44,42 @@ pub fn materialize(text: &str, root: &Path) {
     flush(current);
 }
 
+/// Runs a directive line `//- !save NAME PATH...` (saves a bundle of the
+/// files written so far, so that later files can change its sources) or
+/// `//- !delete PATH`.
+fn directive(line: &str, root: &Path) {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    match words.as_slice() {
+        ["!save", name, from @ ..] => {
+            let mut ws = Workspace::new(root);
+            workspace::scan(&mut ws, &CacheMode::Off);
+            let req = bundle::save::Request {
+                name: name.to_string(),
+                from: from.iter().map(|s| s.to_string()).collect(),
+                ..Default::default()
+            };
+            bundle::save::save(&ws, &req, &|p| std::fs::read(root.join(p)))
+                .unwrap_or_else(|e| panic!("!save {name}: {e}"));
+        }
+        ["!delete", path] => std::fs::remove_file(root.join(path)).unwrap(),
+        other => panic!("unknown fixture directive {other:?}"),
+    }
+}
+
 fn run(fixture: &Path) -> String {
     let text = std::fs::read_to_string(fixture).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    materialize(&text, dir.path());
+    let mut segment = String::new();
+    for line in text.split_inclusive('\n') {
+        if let Some(d) = line.strip_prefix("//- !") {
+            materialize(&segment, dir.path());
+            segment.clear();
+            directive(&format!("!{d}"), dir.path());
+        } else {
+            segment.push_str(line);
+        }
+    }
+    materialize(&segment, dir.path());
     let mut ws = Workspace::new(dir.path());
     workspace::scan(&mut ws, &CacheMode::Off);
     let diags = rules::check_workspace(&ws);
@@ -110,6 +143,12 @@ fn every_engine_rule_has_a_fixture() {
         "phase-status-mismatch",
         "flavor-invalid",
         "config-invalid",
+        "command-unknown",
+        "command-argument",
+        "bundle-missing",
+        "bundle-invalid",
+        "bundle-stale",
+        "law-validate-before-execute",
     ];
     for code in engine {
         assert!(RULES.iter().any(|r| r.code == code), "{code} not in RULES");

@@ -84,11 +84,18 @@ pub fn build_from_tree(
     art
 }
 
+/// The bytes' SHA-256, as context bundles record their sources.
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
+}
+
 fn base(path: &str, text: &str, class: Class) -> Artifact {
     Artifact {
         path: path.to_string(),
         class,
         hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+        sha256: sha256(text.as_bytes()),
         frontmatter: frontmatter::parse(text),
         lines: LineMap::new(text),
         ..Artifact::default()

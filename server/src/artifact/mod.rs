@@ -5,5 +5,5 @@ mod extract;
 mod model;
 pub mod sections;
 
-pub use extract::{Parsers, build, build_from_tree, looks_like_path};
+pub use extract::{Parsers, build, build_from_tree, looks_like_path, sha256};
 pub use model::*;

@@ -17,6 +17,8 @@ pub struct Artifact {
     pub lines: LineMap,
     /// xxh3 of the bytes: the cache key and the "did it change" test.
     pub hash: u64,
+    /// SHA-256 of the bytes: what context bundles record of their sources.
+    pub sha256: [u8; 32],
     pub frontmatter: Option<Frontmatter>,
     pub sections: Vec<SectionNode>,
     pub links: Vec<Link>,

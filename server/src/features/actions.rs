@@ -487,19 +487,8 @@ fn display_name(art: &Artifact, captures: &[(String, String)]) -> String {
         .join(" ")
 }
 
-/// `agentops/product-dev/` for an artifact of that folder; the root folder of root flavors.
 pub fn flavor_base(ws: &Workspace, art: &Artifact) -> Option<String> {
-    if let Some((_, rest)) = ws.schemas.for_root(&art.path) {
-        return Some(art.path.strip_suffix(rest)?.to_string());
-    }
-    let dir = ws.artifacts_dir();
-    let folder = art
-        .path
-        .strip_prefix(dir)?
-        .strip_prefix('/')?
-        .split('/')
-        .next()?;
-    Some(format!("{dir}/{folder}/"))
+    ws.flavor_base(art)
 }
 
 /// `YYYY-MM-DD` of a capture that starts with a date.
@@ -513,27 +502,7 @@ fn date_of(art: &Artifact) -> Option<String> {
     })
 }
 
-/// Today's date in UTC, from the system clock.
-pub fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    civil(secs / 86_400)
-}
-
-/// Days since 1970-01-01 → `YYYY-MM-DD` (Howard Hinnant's algorithm).
-fn civil(days: u64) -> String {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
+pub use crate::time::today;
 
 /// "Rename spec folder to YYYY-MM-DD-name" for a folder whose capture breaks its shape.
 fn rename_folder(ws: &Workspace, art: &Artifact) -> Vec<Action> {
@@ -661,8 +630,6 @@ mod tests {
 
     #[test]
     fn dates_and_names() {
-        assert_eq!(civil(0), "1970-01-01");
-        assert_eq!(civil(20_399), "2025-11-07");
         assert_eq!(
             fix_folder_name("20251020-wger-mcp-mvp"),
             "2025-10-20-wger-mcp-mvp"

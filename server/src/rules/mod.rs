@@ -3,6 +3,8 @@
 //! One file per rule family. Each rule reports with its stable code at the
 //! default severity from `RULES`; `agentops.toml` may change or silence it.
 
+mod bundles;
+mod commands;
 mod frontmatter;
 pub mod links;
 mod paths;
@@ -292,6 +294,13 @@ pub fn check_artifact(ws: &Workspace, art: &Artifact) -> Vec<Diagnostic> {
         }
     }
     links::check(ws, art, &mut sink);
+    // Arguments name other files and bundles: judged once all are indexed.
+    if ws.complete {
+        commands::check(ws, art, &mut sink);
+        if crate::bundle::index::is_bundle(art) {
+            bundles::check(ws, art, &mut sink);
+        }
+    }
     sink.out
         .sort_by_key(|d| (d.range.start, d.range.end, d.code));
     sink.out

@@ -337,7 +337,8 @@ pub struct CommandArg {
     pub name: String,
     #[serde(default)]
     pub required: bool,
-    /// `text`, `artifact`, or `bundle`.
+    /// `text`, `artifact`, `bundle` (a saved bundle) or `new-bundle` (a name
+    /// for a bundle to save, checked against `<topic>-<type>[-vN]`).
     #[serde(default = "text")]
     pub kind: String,
     /// For `artifact` arguments: kind ids the file must be.
@@ -370,4 +371,12 @@ pub struct CommandFlag {
     /// Flags that cannot be given together with this one.
     #[serde(default)]
     pub conflicts: Vec<String>,
+    /// The law "validate before execute": this flag needs an earlier line of
+    /// the same command, on the same first argument, with this other flag
+    /// (`--execute` requires `--dry-run`), in the same document.
+    #[serde(default)]
+    pub requires_earlier: Option<String>,
+    /// The artifact argument must be done or approved (its kind's status).
+    #[serde(default)]
+    pub requires_approved: bool,
 }

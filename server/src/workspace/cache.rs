@@ -66,6 +66,23 @@ struct Stored {
     artifacts: Vec<(Artifact, Option<Stamp>)>,
 }
 
+/// The package version and this executable's size and modification time:
+/// the stored artifacts' layout changes with the code, not only with releases.
+fn build_id() -> String {
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let t = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}:{t}", m.len())
+        })
+        .unwrap_or_default();
+    format!("{}+{exe}", env!("CARGO_PKG_VERSION"))
+}
+
 impl CacheMode {
     /// `$AGENTOPS_LSP_CACHE`, else `$XDG_CACHE_HOME/agentops-lsp`, else `~/.cache/agentops-lsp`.
     pub fn default_dir() -> CacheMode {
@@ -101,19 +118,14 @@ impl CacheMode {
             return Loaded::default();
         };
         match postcard::from_bytes::<Stored>(&raw) {
-            Ok(s)
-                if s.version == env!("CARGO_PKG_VERSION")
-                    && s.fingerprint == ws.schemas.fingerprint =>
-            {
-                Loaded {
-                    artifacts: s
-                        .artifacts
-                        .into_iter()
-                        .map(|(a, st)| (a.path.clone(), (a, st)))
-                        .collect(),
-                    written_ns: s.written_ns,
-                }
-            }
+            Ok(s) if s.version == build_id() && s.fingerprint == ws.schemas.fingerprint => Loaded {
+                artifacts: s
+                    .artifacts
+                    .into_iter()
+                    .map(|(a, st)| (a.path.clone(), (a, st)))
+                    .collect(),
+                written_ns: s.written_ns,
+            },
             _ => Loaded::default(),
         }
     }
@@ -127,7 +139,7 @@ impl CacheMode {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
         let stored = Stored {
-            version: env!("CARGO_PKG_VERSION").to_string(),
+            version: build_id(),
             fingerprint: ws.schemas.fingerprint,
             written_ns,
             artifacts: ws

@@ -74,6 +74,21 @@ impl Workspace {
         self.flavor_of(art)?.kind(art.class.kind()?)
     }
 
+    /// `agentops/product-dev/` for an artifact of that folder; the root folder of root flavors.
+    pub fn flavor_base(&self, art: &Artifact) -> Option<String> {
+        if let Some((_, rest)) = self.schemas.for_root(&art.path) {
+            return Some(art.path.strip_suffix(rest)?.to_string());
+        }
+        let dir = self.artifacts_dir();
+        let folder = art
+            .path
+            .strip_prefix(dir)?
+            .strip_prefix('/')?
+            .split('/')
+            .next()?;
+        Some(format!("{dir}/{folder}/"))
+    }
+
     /// Artifacts of the same flavor and work item, `art` included.
     pub fn work_item_peers<'a>(
         &'a self,
