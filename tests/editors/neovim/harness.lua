@@ -32,11 +32,26 @@ function H.test(name, body)
   end
 end
 
+-- Client methods: colon-called from 0.11, plain fields in 0.10.
+function H.call(client, method, ...)
+  if vim.fn.has("nvim-0.11") == 1 then
+    return client[method](client, ...)
+  end
+  return client[method](...)
+end
+
+function H.stop_clients()
+  for _, c in ipairs(vim.lsp.get_clients()) do
+    H.call(c, "stop", true)
+  end
+  vim.wait(2000, function()
+    return #vim.lsp.get_clients() == 0
+  end)
+end
+
 function H.finish()
   out(string.format("%d passed, %d failed", results.passed, results.failed))
-  for _, c in ipairs(vim.lsp.get_clients()) do
-    c.stop(true)
-  end
+  H.stop_clients()
   vim.cmd((results.failed > 0 and "cquit 1" or "qall!"))
 end
 
@@ -47,7 +62,8 @@ function H.wait(what, cond, ms)
     return value ~= nil and value ~= false
   end, 20)
   if not ok then
-    error("timed out waiting for " .. what, 2)
+    -- `what` may be a function: its text is only known once the wait is over.
+    error("timed out waiting for " .. (type(what) == "function" and what() or what), 2)
   end
   return value
 end
@@ -130,7 +146,7 @@ end
 -- A synchronous request to the buffer's agentops client.
 function H.request(buf, method, params)
   local c = H.truthy(H.client(buf), "an agentops client")
-  local resp, err = c.request_sync(method, params, 10000, buf)
+  local resp, err = H.call(c, "request_sync", method, params, 10000, buf)
   if not resp then
     error(method .. ": " .. tostring(err), 2)
   end

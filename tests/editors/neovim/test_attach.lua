@@ -61,12 +61,7 @@ h.test("lsp/agentops.lua (Neovim 0.11 vim.lsp.config) roots only inside agentops
   end)
   h.eq("not called", got, "root_dir outside")
   -- The same table starts a working client through 0.10's vim.lsp.start.
-  for _, c in ipairs(vim.lsp.get_clients({ name = "agentops" })) do
-    c.stop(true)
-  end
-  vim.wait(2000, function()
-    return #vim.lsp.get_clients({ name = "agentops" }) == 0
-  end)
+  h.stop_clients()
   vim.api.nvim_del_augroup_by_name("agentops")
   vim.cmd.edit(ws .. "/agentops/product-dev/product/roadmap.md")
   local buf = vim.api.nvim_get_current_buf()

@@ -28,8 +28,10 @@ h.test("code action: Add missing section, applied by vim.lsp.buf.code_action", f
       return a.title:find("^Add missing section") ~= nil
     end,
   })
-  h.wait("the section in the buffer (actions: " .. table.concat(titles, "; ") .. ")", function()
-    return h.lines(buf):find("\n## Out of Scope\n", 1, true)
+  h.wait(function()
+    return "the section in the buffer (actions: " .. table.concat(titles, "; ") .. ")"
+  end, function()
+    return vim.tbl_contains(vim.api.nvim_buf_get_lines(buf, 0, -1, false), "## Out of Scope")
   end)
   h.wait("section-missing cleared", function()
     return h.diagnostic(buf, "section-missing") == nil
