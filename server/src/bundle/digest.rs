@@ -14,7 +14,16 @@ pub struct Part<'a> {
 }
 
 /// The digest body (everything after the frontmatter) for `parts`.
-pub fn body(ws: &Workspace, name: &str, parts: &[Part], snapshot: &str, date: &str) -> String {
+/// `digest` is the digest's root-relative path: links copied from a source
+/// are rewritten to resolve from there.
+pub fn body(
+    ws: &Workspace,
+    name: &str,
+    digest: &str,
+    parts: &[Part],
+    snapshot: &str,
+    date: &str,
+) -> String {
     let mut out = format!("# Bundle: {name}\n\n");
     let files = if parts.len() == 1 {
         "artifact"
@@ -33,7 +42,7 @@ pub fn body(ws: &Workspace, name: &str, parts: &[Part], snapshot: &str, date: &s
     }
     for p in parts {
         out.push('\n');
-        out.push_str(&source_part(ws, p));
+        out.push_str(&source_part(ws, p, digest));
     }
     out
 }
@@ -65,7 +74,7 @@ fn summary_line(ws: &Workspace, art: &Artifact) -> String {
     s
 }
 
-fn source_part(ws: &Workspace, p: &Part) -> String {
+fn source_part(ws: &Workspace, p: &Part, digest: &str) -> String {
     let art = p.art;
     let mut out = format!("## {}\n\nSource: `{}`\n", title_of(art), art.path);
     let kind = ws.kind_of(art);
@@ -93,12 +102,14 @@ fn source_part(ws: &Workspace, p: &Part) -> String {
                 continue;
             }
             taken.push(extent);
-            let shifted = if sec.level == 1 {
-                section_text(art, p.text, extent, 0)
+            // Source `##` sections become `###` under the source's heading.
+            let shift = if sec.level == 1 {
+                0
             } else {
-                // Source `##` sections become `###` under the source's heading.
-                section_text(art, p.text, extent, 3u8.saturating_sub(sec.level))
+                3u8.saturating_sub(sec.level)
             };
+            let relinks = relinks(ws, art, digest);
+            let shifted = section_text(art, p.text, extent, shift, &relinks);
             let shifted = shifted.trim_matches('\n');
             if !shifted.is_empty() {
                 out.push('\n');
@@ -144,7 +155,13 @@ fn fallback(art: &Artifact, text: &str, unknown: bool) -> String {
 
 /// The text of `extent` with headings inside it moved `shift` levels down
 /// and checked tasks (with what is nested under them) left out.
-fn section_text(art: &Artifact, text: &str, extent: TextRange, shift: u8) -> String {
+fn section_text(
+    art: &Artifact,
+    text: &str,
+    extent: TextRange,
+    shift: u8,
+    relinks: &[(TextRange, String)],
+) -> String {
     let headings: Vec<u32> = art
         .sections
         .iter()
@@ -185,12 +202,67 @@ fn section_text(art: &Artifact, text: &str, extent: TextRange, shift: u8) -> Str
             let add = usize::from(shift).min(6usize.saturating_sub(hashes));
             out.push_str(&"#".repeat(add));
         }
-        out.push_str(line);
+        out.push_str(&relinked(line, start, relinks));
     }
     if omitted > 0 {
         let tasks = if omitted == 1 { "task" } else { "tasks" };
         out = out.trim_end_matches('\n').to_string();
         out.push_str(&format!("\n\n_{omitted} completed {tasks} left out._\n"));
+    }
+    out
+}
+
+/// For every local link of the source, its destination as seen from the
+/// digest: `(range of the destination, new destination)`.
+fn relinks(ws: &Workspace, art: &Artifact, digest: &str) -> Vec<(TextRange, String)> {
+    let dests = art
+        .links
+        .iter()
+        .map(|l| (&l.dest, l.dest_range, l.label.is_none()))
+        .chain(art.link_defs.iter().map(|d| (&d.dest, d.dest_range, true)));
+    let mut out = Vec::new();
+    for (dest, range, inline) in dests {
+        if !inline
+            || dest.is_empty()
+            || crate::rules::links::is_external(dest)
+            || dest.starts_with('/')
+        {
+            continue;
+        }
+        let Some(target) = crate::rules::links::target(ws, &art.path, dest) else {
+            continue;
+        };
+        let anchor = dest.find('#').and_then(|i| dest.get(i..)).unwrap_or("");
+        let rel = crate::rules::relative_link(digest, &target);
+        let new = format!("{rel}{anchor}");
+        let new = if new.contains(' ') {
+            format!("<{new}>")
+        } else {
+            new
+        };
+        out.push((range, new));
+    }
+    out
+}
+
+/// `line` (which starts at byte `start` of the source) with the link
+/// destinations inside it replaced.
+fn relinked(line: &str, start: usize, relinks: &[(TextRange, String)]) -> String {
+    let end = start + line.len();
+    let mut inside: Vec<&(TextRange, String)> = relinks
+        .iter()
+        .filter(|(r, _)| r.start as usize >= start && r.end as usize <= end)
+        .collect();
+    if inside.is_empty() {
+        return line.to_string();
+    }
+    inside.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    let mut out = line.to_string();
+    for (r, new) in inside {
+        let (s, e) = (r.start as usize - start, r.end as usize - start);
+        if out.is_char_boundary(s) && out.is_char_boundary(e) && s <= e {
+            out.replace_range(s..e, new);
+        }
     }
     out
 }

@@ -12,6 +12,7 @@ pub mod name;
 pub mod save;
 pub mod snapshot;
 pub mod sources;
+pub mod state;
 pub mod tokens;
 
 pub use index::{Bundle, all, find, folder};

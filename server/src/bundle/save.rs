@@ -105,7 +105,7 @@ pub fn save(ws: &Workspace, req: &Request, read: Reader) -> Result<Saved, String
 
     let date = crate::time::today();
     let parts: Vec<Part> = built.iter().map(|(art, text)| Part { art, text }).collect();
-    let body = digest::body(ws, &req.name, &parts, &snap_name, &date);
+    let body = digest::body(ws, &req.name, &digest_rel, &parts, &snap_name, &date);
     let counts: Vec<u64> = built.iter().map(|(_, t)| tokens::count(t)).collect();
     let original: u64 = counts.iter().sum();
     let compressed = tokens::count(&body).max(1);

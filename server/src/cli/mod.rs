@@ -1,5 +1,6 @@
 //! The command line: a thin face over the workspace and rules.
 
+pub mod bundle;
 mod check;
 pub mod output;
 mod status;
@@ -28,6 +29,61 @@ pub enum Command {
     Check(CheckArgs),
     /// Per flavor, each work item, the phase it is in and what blocks it.
     Status(StatusArgs),
+    /// Save, load and list context bundles (`.agentops/bundles/NAME.md` + `NAME.tar.zst`).
+    Bundle(BundleArgs),
+}
+
+#[derive(clap::Args)]
+pub struct BundleArgs {
+    #[command(subcommand)]
+    pub command: BundleCommand,
+}
+
+#[derive(Subcommand)]
+pub enum BundleCommand {
+    /// Write a digest of the sources' essential sections and a zstd snapshot of them.
+    Save {
+        /// `<topic>-<type>[-vN]`, e.g. `k8s-upgrade-plan`.
+        name: String,
+        /// Artifacts (or folders of artifacts) to bundle.
+        #[arg(long, required = true, num_args = 1..)]
+        from: Vec<PathBuf>,
+        /// The bundle type; must agree with the name's.
+        #[arg(long = "type")]
+        r#type: Option<String>,
+        /// Comma-separated tags.
+        #[arg(long)]
+        tags: Vec<String>,
+        /// Replace an existing bundle (the old one is kept as `NAME.md.prev` / `NAME.tar.zst.prev`).
+        #[arg(long)]
+        overwrite: bool,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify a bundle, report sources changed since the save, count the access and print the digest.
+    Load {
+        name: String,
+        /// Restore the snapshot's files into DIR instead (never overwriting a file).
+        #[arg(long, value_name = "DIR")]
+        extract: Option<PathBuf>,
+        /// Do not update `accessed_count` and `last_accessed`.
+        #[arg(long)]
+        no_count: bool,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The report as JSON instead of the digest.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every bundle with its type, creation time and state (fresh, stale, invalid).
+    List {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -82,6 +138,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Status(args)) => status::run(&args),
+        Some(Command::Bundle(args)) => bundle::run(&args),
         Some(Command::Serve) | None => crate::lsp::run(),
     }
 }

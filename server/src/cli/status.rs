@@ -19,7 +19,9 @@ pub fn run(args: &StatusArgs) -> ExitCode {
         CacheMode::default_dir()
     };
     workspace::scan(&mut ws, &cache);
-    let report = status::report(&ws);
+    let mut report = status::report(&ws);
+    // As the user named it: the report of `status .` says `.`.
+    report.root = args.root.display().to_string();
     if args.json {
         match serde_json::to_string_pretty(&report) {
             Ok(s) => println!("{s}"),

@@ -109,7 +109,7 @@ fn suggest<'a>(slugs: impl Iterator<Item = &'a str>, fragment: &str) -> String {
         .unwrap_or_default()
 }
 
-fn is_external(dest: &str) -> bool {
+pub fn is_external(dest: &str) -> bool {
     if dest.starts_with("//") {
         return true;
     }

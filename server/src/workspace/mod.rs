@@ -47,11 +47,14 @@ impl Workspace {
     /// file system: files appear and vanish under it.
     pub fn live(root: &Path) -> Workspace {
         let mut ws = Workspace::new(root);
-        ws.fs = FsProbe::new(root, false);
+        ws.fs = FsProbe::new(&ws.root, false);
         ws
     }
 
     pub fn new(root: &Path) -> Workspace {
+        // Links resolve by joining and normalizing paths: a root of `.` would
+        // lose its prefix to normalization, so work from an absolute root.
+        let root = &std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
         let (config, schemas, setup_diagnostics, other_files) = load_setup(root);
         Workspace {
             root: root.to_path_buf(),

@@ -1,0 +1,272 @@
+//! `agentops-lsp bundle save|load|list`: the operations the editor commands
+//! `agentops.bundleSave` / `agentops.bundleLoad` / `agentops.bundleList` run.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use serde_json::json;
+
+use crate::bundle::{self, load, save, state};
+use crate::workspace::{self, CacheMode, Workspace};
+
+use super::{BundleArgs, BundleCommand};
+
+pub fn run(args: &BundleArgs) -> ExitCode {
+    let root = match &args.command {
+        BundleCommand::Save { root, .. }
+        | BundleCommand::Load { root, .. }
+        | BundleCommand::List { root, .. } => root,
+    };
+    if !root.is_dir() {
+        eprintln!("agentops-lsp: `{}` is not a folder", root.display());
+        return ExitCode::from(2);
+    }
+    let mut ws = Workspace::new(root);
+    workspace::scan(&mut ws, &CacheMode::default_dir());
+    let read = |p: &str| std::fs::read(ws.root.join(p));
+    match &args.command {
+        BundleCommand::Save {
+            name,
+            from,
+            r#type,
+            tags,
+            overwrite,
+            json,
+            ..
+        } => {
+            let from = match sources(&ws, from) {
+                Ok(f) => f,
+                Err(e) => return fail(&e, 2),
+            };
+            let req = save::Request {
+                name: name.clone(),
+                from,
+                ty: r#type.clone(),
+                tags: tags
+                    .iter()
+                    .flat_map(|t| t.split(','))
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty())
+                    .collect(),
+                overwrite: *overwrite,
+            };
+            match save::save(&ws, &req, &read) {
+                Ok(s) if *json => print_json(&json!(s)),
+                Ok(s) => {
+                    let replaced = if s.replaced {
+                        format!(" (the previous one is kept as {}.prev)", s.path)
+                    } else {
+                        String::new()
+                    };
+                    println!(
+                        "saved {}: {} sources, {} → {} tokens ({:.1}:1, o200k_base){replaced}\n  {}\n  {}",
+                        s.name,
+                        s.sources,
+                        s.original_tokens,
+                        s.compressed_tokens,
+                        s.compression_ratio,
+                        s.path,
+                        s.snapshot
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e, 1),
+            }
+        }
+        BundleCommand::Load {
+            name,
+            extract,
+            no_count,
+            json,
+            ..
+        } => {
+            if let Some(dest) = extract {
+                return match load::extract(&ws, name, dest) {
+                    Ok(written) => {
+                        for w in written {
+                            println!("{}", w.display());
+                        }
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => fail(&e, 1),
+                };
+            }
+            match load::load(&ws, name, &read, !*no_count) {
+                Ok(l) if *json => print_json(&json!(l)),
+                Ok(l) => {
+                    eprintln!("{}", describe(&l));
+                    match std::fs::read_to_string(ws.root.join(&l.path)) {
+                        Ok(digest) => {
+                            print!("{digest}");
+                            ExitCode::SUCCESS
+                        }
+                        Err(e) => fail(&format!("cannot read `{}`: {e}", l.path), 2),
+                    }
+                }
+                Err(e) => fail(&e, 1),
+            }
+        }
+        BundleCommand::List { json, .. } => {
+            let rows = list(&ws);
+            if *json {
+                return print_json(&json!(rows));
+            }
+            if rows.is_empty() {
+                eprintln!("no bundles in {}", bundle::folder(&ws));
+            }
+            for r in rows {
+                println!(
+                    "{:<40} {:<24} {:<22} {}",
+                    r.name,
+                    r.ty.as_deref().unwrap_or("-"),
+                    r.created.as_deref().unwrap_or("-"),
+                    r.state.label()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// The load report in words: what was verified and what changed.
+pub fn describe(l: &load::Loaded) -> String {
+    let mut s = format!("bundle {}: {}", l.name, l.path);
+    if l.verified {
+        s.push_str(&format!(
+            "\n  verified: {} sources match the snapshot",
+            l.sources
+        ));
+    } else {
+        s.push_str("\n  not verified: the bundle records no sources");
+    }
+    if l.changed.is_empty() && l.verified {
+        s.push_str("\n  no source changed since the save");
+    }
+    for c in &l.changed {
+        let how = match c.how {
+            load::How::Changed => "changed since the save",
+            load::How::Deleted => "deleted since the save",
+        };
+        s.push_str(&format!("\n  {how}: {}", c.path));
+    }
+    s.push_str(&format!("\n  loaded {} times", l.accessed_count));
+    s
+}
+
+#[derive(serde::Serialize)]
+pub struct Row {
+    pub name: String,
+    pub path: String,
+    #[serde(rename = "type")]
+    pub ty: Option<String>,
+    pub created: Option<String>,
+    pub tags: Vec<String>,
+    pub accessed_count: Option<i64>,
+    #[serde(flatten)]
+    pub state: state::State,
+    pub stale: bool,
+}
+
+/// Every bundle of the workspace with its metadata and state.
+pub fn list(ws: &Workspace) -> Vec<Row> {
+    use crate::syntax::frontmatter::FmValue;
+    let mut rows: Vec<Row> = bundle::all(ws)
+        .into_iter()
+        .map(|b| {
+            let fm = b.art.frontmatter.as_ref();
+            let text = |k: &str| fm.and_then(|f| f.get(k)).and_then(|f| f.value.as_text());
+            let tags = match fm.and_then(|f| f.get("tags")).map(|f| &f.value) {
+                Some(FmValue::List(items)) => {
+                    items.iter().filter_map(|i| i.value.as_text()).collect()
+                }
+                _ => Vec::new(),
+            };
+            let accessed_count = match fm.and_then(|f| f.get("accessed_count")).map(|f| &f.value) {
+                Some(FmValue::Int(i)) => Some(*i),
+                _ => None,
+            };
+            let st = state::state(ws, b.art);
+            Row {
+                stale: matches!(st, state::State::Stale(_)),
+                name: b.name,
+                path: b.art.path.clone(),
+                ty: text("type"),
+                created: text("created"),
+                tags,
+                accessed_count,
+                state: st,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| a.name.cmp(&b.name).then(a.path.cmp(&b.path)));
+    rows
+}
+
+/// `--from` arguments as root-relative artifact paths; a folder stands for
+/// every artifact under it.
+fn sources(ws: &Workspace, from: &[PathBuf]) -> Result<Vec<String>, String> {
+    let root = ws.root.canonicalize().map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for f in from {
+        let full = if f.is_absolute() || f.exists() {
+            f.clone()
+        } else {
+            ws.root.join(f)
+        };
+        let full = full
+            .canonicalize()
+            .map_err(|e| format!("`{}`: {e}", f.display()))?;
+        let rel = relative(&root, &full).ok_or_else(|| {
+            format!(
+                "`{}` is outside the workspace `{}`",
+                f.display(),
+                root.display()
+            )
+        })?;
+        if full.is_dir() {
+            let prefix = if rel.is_empty() {
+                String::new()
+            } else {
+                format!("{rel}/")
+            };
+            let under: Vec<String> = ws
+                .artifacts
+                .values()
+                .filter(|a| a.path.starts_with(&prefix) && !bundle::index::is_bundle(a))
+                .map(|a| a.path.clone())
+                .collect();
+            if under.is_empty() {
+                return Err(format!("no artifacts under `{}`", f.display()));
+            }
+            out.extend(under);
+        } else {
+            out.push(rel);
+        }
+    }
+    Ok(out)
+}
+
+fn relative(root: &Path, full: &Path) -> Option<String> {
+    let rel = full.strip_prefix(root).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+fn print_json(v: &serde_json::Value) -> ExitCode {
+    match serde_json::to_string_pretty(v) {
+        Ok(s) => {
+            println!("{s}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e.to_string(), 2),
+    }
+}
+
+fn fail(message: &str, code: u8) -> ExitCode {
+    eprintln!("agentops-lsp: {message}");
+    ExitCode::from(code)
+}
