@@ -39,22 +39,36 @@ let output: vscode.OutputChannel | undefined;
 // Disposes the commands registered in place of the real ones when no server was found.
 let stopStubs: (() => void) | undefined;
 
+// No server: the palette commands still answer, with the reason.
+function unavailable(message: string): void {
+  problem = message;
+  current = undefined;
+  output?.appendLine(message);
+  const stubs = PALETTE.map((id) => vscode.commands.registerCommand(id, () => notFound(message)));
+  stopStubs = () => stubs.forEach((s) => s.dispose());
+  void notFound(message);
+}
+
 async function start(context: vscode.ExtensionContext): Promise<void> {
   output ??= vscode.window.createOutputChannel("agentops");
   const found = findServer(context);
   if (found.kind === "not-found") {
-    problem = found.message;
-    output.appendLine(found.message);
-    const stubs = PALETTE.map((id) => vscode.commands.registerCommand(id, () => notFound(found.message)));
-    current = undefined;
-    stopStubs = () => stubs.forEach((s) => s.dispose());
-    void notFound(found.message);
+    unavailable(found.message);
     return;
   }
   problem = undefined;
   output.appendLine(`agentops-lsp: ${found.path} (from ${found.source})`);
   const client = createClient(found.path, output);
-  await client.start();
+  try {
+    await client.start();
+  } catch (e) {
+    // A binary that is not agentops-lsp, or one that dies at start: say which, keep the
+    // palette answering.
+    const message = `agentops-lsp (${found.path}, from ${found.source}) did not start: ${e instanceof Error ? e.message : String(e)}`;
+    await client.dispose().catch(() => undefined);
+    unavailable(message);
+    return;
+  }
   const tree = new StatusTreeProvider(client);
   const statusBar = new PhaseStatusBar(client);
   const disposables: vscode.Disposable[] = [
