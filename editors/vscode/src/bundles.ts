@@ -26,21 +26,32 @@ export interface LoadResult {
   changed: string[];
 }
 
-// Why a typed name cannot be a bundle name, or undefined when it may be one.
+// The bundle types of the built-in flavors (docs/bundles.md); a flavor may declare others,
+// so these only shape the suggestion — the server has the last word.
+export const BUNDLE_TYPES = ["research", "plan", "implementation", "implementation-progress", "implementation-complete"];
+
+// Why a typed name cannot be a bundle name, or undefined when it may be one (the
+// characters only: the server also checks the type suffix against the flavors).
 export function bundleNameProblem(name: string): string | undefined {
   const n = name.trim();
   if (n.length === 0) return "A bundle needs a name, e.g. k8s-upgrade-plan.";
   if (/[\\/]/.test(n) || n.includes("..")) return "A bundle name is a file name: no `/`, `\\` or `..`.";
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(n)) return "Use letters, digits, `-`, `_` and `.` (the pattern is <topic>-<type>[-vN]).";
+  if (!/^[a-z0-9-]+$/.test(n)) return "Use lowercase letters, digits and hyphens: <topic>-<type>[-vN].";
+  if (n.startsWith("-") || n.endsWith("-") || n.includes("--")) return "Hyphens only between words.";
   return undefined;
 }
 
-// `<topic>-<type>`: the work item of the current file and the phase it belongs to.
+// `<topic>-<type>` from the current file's work item and phase; when the phase is not a
+// bundle type, `<topic>-` for the user to finish.
 export function suggestBundleName(fp: FilePhase | undefined): string {
   if (!fp) return "";
-  const type = fp.phase?.id ?? fp.item.current ?? "";
-  const key = fp.item.key.replace(/[^A-Za-z0-9._-]+/g, "-");
-  return type ? `${key}-${type}` : key;
+  const topic = fp.item.key
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  const phase = fp.phase?.id ?? fp.item.current ?? "";
+  const type = BUNDLE_TYPES.includes(phase) ? phase : phase.startsWith("implement") ? "implementation" : "";
+  return type ? `${topic}-${type}` : `${topic}-`;
 }
 
 export interface PickItem {

@@ -4,6 +4,7 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 
 import {
+  BUNDLE_TYPES,
   type BundleEntry,
   bundleNameProblem,
   bundlePickItems,
@@ -44,8 +45,9 @@ async function saveBundle(d: Deps, args?: { name?: string; overwrite?: boolean }
     }
     name = await vscode.window.showInputBox({
       title: "Save Bundle",
-      prompt: "Bundle name (<topic>-<type>[-vN]); the bundle is made from this file's work item",
+      prompt: `Bundle name, <topic>-<type>[-vN] with a type such as ${BUNDLE_TYPES.join(", ")}; made from this file's work item`,
       value: suggestion,
+      valueSelection: [suggestion.length, suggestion.length],
       validateInput: (v) => bundleNameProblem(v),
     });
     if (name === undefined) return undefined;

@@ -4,16 +4,20 @@ import { test } from "node:test";
 import { bundleNameProblem, bundlePickItems, loadMessage, saveMessage, suggestBundleName } from "../../src/bundles";
 import type { FilePhase } from "../../src/statusTree";
 
-test("bundle names: file names only", () => {
+test("bundle names: lowercase words, digits and hyphens", () => {
   assert.equal(bundleNameProblem("k8s-upgrade-plan"), undefined);
   assert.equal(bundleNameProblem("redis-caching-plan-v2"), undefined);
   assert.match(bundleNameProblem("  ") ?? "", /needs a name/);
   assert.match(bundleNameProblem("../evil") ?? "", /no `\/`/);
   assert.match(bundleNameProblem("a/b") ?? "", /no `\/`/);
-  assert.match(bundleNameProblem("a b") ?? "", /letters, digits/);
+  assert.match(bundleNameProblem("a b") ?? "", /lowercase letters/);
+  assert.match(bundleNameProblem("K8s-plan") ?? "", /lowercase letters/);
+  assert.match(bundleNameProblem("x.md") ?? "", /lowercase letters/);
+  assert.match(bundleNameProblem("k8s--plan") ?? "", /between words/);
+  assert.match(bundleNameProblem("-plan") ?? "", /between words/);
 });
 
-test("the suggested name is <item>-<phase of the file>", () => {
+test("the suggested name: <work item>-<bundle type of the file's phase>", () => {
   const fp: FilePhase = {
     root: "/r",
     flavor: "infrastructure-ops",
@@ -21,7 +25,11 @@ test("the suggested name is <item>-<phase of the file>", () => {
     phase: { id: "plan", title: "Plan", status: "done", detail: null, artifacts: [] },
   };
   assert.equal(suggestBundleName(fp), "k8s-upgrade-plan");
-  assert.equal(suggestBundleName({ ...fp, phase: undefined }), "k8s-upgrade-implement");
+  // No phase of its own: the item's current phase, `implement` being an implementation.
+  assert.equal(suggestBundleName({ ...fp, phase: undefined }), "k8s-upgrade-implementation");
+  // A phase that is no bundle type: the topic, for the user to finish.
+  const spec = { ...fp, item: { ...fp.item, key: "2025-11-08-Notification_System" }, phase: { ...fp.phase!, id: "spec" } };
+  assert.equal(suggestBundleName(spec), "2025-11-08-notification-system-");
   assert.equal(suggestBundleName(undefined), "");
 });
 
