@@ -198,6 +198,7 @@ class AgentopsClient(LanguageClient):
         self.published: list[types.PublishDiagnosticsParams] = []
         self.registrations: list[types.Registration] = []
         self.configuration_requests: list[types.ConfigurationParams] = []
+        self.applied_edits: list[types.WorkspaceEdit] = []  # workspace/applyEdit, applied to disk
         self.workspace: Path | None = None  # the (first) root
         self.position_encoding: str | None = None
         self.init_result: types.InitializeResult | None = None
@@ -347,6 +348,42 @@ class AgentopsClient(LanguageClient):
         self.protocol.writer.write(data)
 
 
+def _path(uri: str) -> Path:
+    from urllib.parse import unquote, urlparse
+
+    return Path(unquote(urlparse(uri).path))
+
+
+def _offset(text: str, p: types.Position) -> int:
+    """A position (UTF-16 code units; these tests edit BMP text) -> str index."""
+    lines = text.split("\n")
+    return sum(len(l) + 1 for l in lines[: p.line]) + p.character
+
+
+def apply_to_disk(edit: types.WorkspaceEdit) -> None:
+    """Carries out a WorkspaceEdit on the files, as an editor would on save:
+    creates (never over an existing file), renames, and text edits."""
+    ops = list(edit.document_changes or [])
+    for uri, edits in (edit.changes or {}).items():
+        ops.append(types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None), edits=edits))
+    for op in ops:
+        if isinstance(op, types.CreateFile):
+            path = _path(op.uri)
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text("")
+        elif isinstance(op, types.RenameFile):
+            _path(op.old_uri).rename(_path(op.new_uri))
+        elif isinstance(op, types.TextDocumentEdit):
+            path = _path(op.text_document.uri)
+            text = path.read_text(encoding="utf-8") if path.exists() else ""
+            for e in sorted(op.edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+                a, b = _offset(text, e.range.start), _offset(text, e.range.end)
+                text = text[:a] + e.new_text + text[b:]
+            path.write_text(text, encoding="utf-8")
+
+
 def make_client() -> AgentopsClient:
     """pytest-lsp's default client features, with recording wrappers."""
     client = AgentopsClient()
@@ -374,6 +411,12 @@ def make_client() -> AgentopsClient:
             await c.hold_configuration.wait()
         return default_configuration(c, params)
 
+    def apply_edit(c: AgentopsClient, params: types.ApplyWorkspaceEditParams):
+        c.applied_edits.append(params.edit)
+        apply_to_disk(params.edit)
+        return types.ApplyWorkspaceEditResult(applied=True)
+
+    features[types.WORKSPACE_APPLY_EDIT] = apply_edit
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
     features[types.WINDOW_LOG_MESSAGE] = log
     features[types.CLIENT_REGISTER_CAPABILITY] = register

@@ -20,12 +20,14 @@ const SHELLISH: &[&str] = &[
     "claude",
 ];
 
+/// Whether commands are looked for in a fenced block with this info string.
+pub fn shellish(lang: &str) -> bool {
+    SHELLISH.contains(&lang)
+}
+
 pub fn find(text: &str, blocks: &[CodeBlock], spans: &[CodeSpan]) -> Vec<CommandUse> {
     let mut out = Vec::new();
-    for b in blocks
-        .iter()
-        .filter(|b| SHELLISH.contains(&b.lang.as_str()))
-    {
+    for b in blocks.iter().filter(|b| shellish(&b.lang)) {
         let mut pos = b.content.start as usize;
         for line in b.content.slice(text).split_inclusive('\n') {
             let start = pos;
@@ -47,7 +49,7 @@ pub fn find(text: &str, blocks: &[CodeBlock], spans: &[CodeSpan]) -> Vec<Command
 }
 
 /// `/name arg "quoted arg" --flag`, with a trailing `# comment` dropped.
-fn parse_line(line: &str, at: usize, in_code_block: bool) -> Option<CommandUse> {
+pub fn parse_line(line: &str, at: usize, in_code_block: bool) -> Option<CommandUse> {
     let rest = line.strip_prefix('/')?;
     let name_len = rest
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == ':'))

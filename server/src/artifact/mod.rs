@@ -1,6 +1,6 @@
 //! The artifact model: what one file is and says, as owned data.
 
-mod commands;
+pub mod commands;
 mod extract;
 mod model;
 pub mod sections;

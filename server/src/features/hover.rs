@@ -11,6 +11,9 @@ pub fn hover(
     art: &Artifact,
     offset: u32,
 ) -> Option<(String, crate::text::TextRange)> {
+    if let Some(h) = super::command_hover::hover(ws, art, offset) {
+        return Some(h);
+    }
     let kind = ws.kind_of(art)?;
     if let Some(fm) = &art.frontmatter
         && fm.range.contains(offset)

@@ -2,6 +2,9 @@
 //! engine types (byte ranges); the LSP face converts them.
 
 pub mod actions;
+pub mod command_actions;
+pub mod command_hover;
+pub mod completion;
 pub mod folding;
 pub mod hover;
 pub mod status;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use tower_lsp_server::ls_types::*;
 
 use crate::features::actions::{self, Action, ActionKind, FileOp};
+use crate::features::command_actions::{self, Run};
 use crate::text::{Encoding, LineMap};
 use crate::workspace::Workspace;
 
@@ -112,6 +113,7 @@ pub fn code_actions(
     root: &Root,
     rel: &str,
     text: &str,
+    range: Range,
     context: &CodeActionContext,
 ) -> Vec<CodeActionOrCommand> {
     let enc = state.enc();
@@ -120,7 +122,58 @@ pub fn code_actions(
     let Some(art) = ws.artifacts.get(rel) else {
         return Vec::new();
     };
-    let found: Vec<Action> = actions::actions(&ws, art, text);
+    let mut found: Vec<Action> = actions::actions(&ws, art, text);
+    let bytes = crate::text::TextRange::new(
+        convert::offset(&art.lines, range.start, enc),
+        convert::offset(&art.lines, range.end, enc),
+    );
+    let uri = root
+        .uri_of(rel)
+        .map(|u| u.as_str().to_string())
+        .unwrap_or_default();
+    let mut commands: Vec<CodeActionOrCommand> = Vec::new();
+    for run in command_actions::actions(&ws, art, bytes, &uri) {
+        match run {
+            Run::Edit(a) => found.push(a),
+            Run::Command {
+                title,
+                command,
+                arguments,
+            } => {
+                let stale: Vec<Diagnostic> = context
+                    .diagnostics
+                    .iter()
+                    .filter(|d| matches!(&d.code, Some(NumberOrString::String(c)) if c == "bundle-stale"))
+                    .cloned()
+                    .collect();
+                let fixes = title.starts_with("Re-save") && !stale.is_empty();
+                let kind = if fixes {
+                    CodeActionKind::QUICKFIX
+                } else {
+                    CodeActionKind::REFACTOR
+                };
+                if context
+                    .only
+                    .as_ref()
+                    .is_some_and(|o| !o.iter().any(|k| kind.as_str().starts_with(k.as_str())))
+                {
+                    continue;
+                }
+                commands.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: title.clone(),
+                    kind: Some(kind),
+                    diagnostics: fixes.then_some(stale),
+                    is_preferred: Some(fixes),
+                    command: Some(Command {
+                        title,
+                        command: command.to_string(),
+                        arguments: Some(vec![arguments]),
+                    }),
+                    ..Default::default()
+                }));
+            }
+        }
+    }
     let only = context.only.as_ref();
     found
         .into_iter()
@@ -148,5 +201,6 @@ pub fn code_actions(
                 ..Default::default()
             }))
         })
+        .chain(commands)
         .collect()
 }

@@ -157,8 +157,54 @@ fn dependents(
             }
         }
     }
+    out.extend(command_dependents(ws, rel, old, new));
     out.remove(rel);
     out.into_iter().collect()
+}
+
+/// Bundles that record `rel` as a source (its bytes changed: stale or not),
+/// and files whose command lines name it (it came, went, or changed status:
+/// `/implement x-plan.md --execute`, `/bundle-load x-plan`).
+fn command_dependents(
+    ws: &Workspace,
+    rel: &str,
+    old: Option<&Artifact>,
+    new: Option<&Artifact>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if old.map(|a| a.sha256) != new.map(|a| a.sha256) {
+        for b in crate::bundle::all(ws) {
+            if crate::bundle::sources::recorded(b.art)
+                .is_some_and(|r| r.sources.iter().any(|s| s.path == rel))
+            {
+                out.push(b.art.path.clone());
+            }
+        }
+    }
+    let came_or_went = old.is_some() != new.is_some();
+    let status = |a: Option<&Artifact>| a.and_then(|a| a.status.as_ref().map(|s| s.value.clone()));
+    if !came_or_went && status(old) == status(new) {
+        return out;
+    }
+    let file = rel.rsplit('/').next().unwrap_or(rel);
+    let bundle_name = [old, new]
+        .into_iter()
+        .flatten()
+        .find(|a| crate::bundle::index::is_bundle(a))
+        .map(crate::bundle::index::name_of);
+    for a in ws.artifacts.values() {
+        let names_it = a.commands.iter().any(|c| {
+            c.args.iter().any(|(w, _)| {
+                w.rsplit('/').next() == Some(file)
+                    || w.strip_suffix(".md").is_none() && format!("{w}.md") == file
+                    || bundle_name.as_deref() == Some(w.as_str())
+            })
+        });
+        if names_it {
+            out.push(a.path.clone());
+        }
+    }
+    out
 }
 
 /// The diagnostics of one file of `root` (artifact, config or flavor file),

@@ -27,6 +27,11 @@ pub fn client_caps(params: &InitializeParams) -> ClientCaps {
             .as_ref()
             .and_then(|w| w.work_done_progress)
             .unwrap_or(false),
+        show_document: c
+            .window
+            .as_ref()
+            .and_then(|w| w.show_document.as_ref())
+            .is_some_and(|s| s.support),
         resource_ops: ws.and_then(|w| w.workspace_edit.as_ref()).is_some_and(|e| {
             e.document_changes == Some(true)
                 && e.resource_operations.as_ref().is_some_and(|r| {
@@ -84,6 +89,10 @@ pub fn server_caps(client: &ClientCaps, enc: PositionEncodingKind) -> ServerCapa
         document_symbol_provider: Some(OneOf::Left(true)),
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec!["/".into(), "-".into(), " ".into()]),
+            ..Default::default()
+        }),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR]),
             ..Default::default()

@@ -17,6 +17,10 @@ pub const COMMANDS: &[&str] = &[
     "agentops.status",
     "agentops.advancePhase",
     "agentops.createArtifact",
+    "agentops.bundleSave",
+    "agentops.bundleLoad",
+    "agentops.bundleList",
+    "agentops.open",
 ];
 
 /// Brings every open document's artifact up to date (reports reflect what
@@ -68,6 +72,10 @@ pub async fn execute(state: &Arc<State>, command: &str, args: &[Value]) -> Resul
         "agentops.createArtifact" => Ok(Some(
             super::phase_commands::create_artifact(state, args).await?,
         )),
+        "agentops.bundleSave" => Ok(Some(super::bundle_commands::save(state, args).await?)),
+        "agentops.bundleLoad" => Ok(Some(super::bundle_commands::load(state, args).await?)),
+        "agentops.bundleList" => Ok(Some(super::bundle_commands::list(state, args).await?)),
+        "agentops.open" => Ok(Some(super::bundle_commands::open(state, args).await?)),
         other => Err(Error::invalid_params(format!(
             "unknown command `{other}`; known: {}",
             COMMANDS.join(", ")

@@ -68,3 +68,34 @@ pub fn diagnostic(
         data: None,
     }
 }
+
+/// An engine completion item as LSP: a text edit over the word being typed.
+pub fn completion_item(
+    i: crate::features::completion::Item,
+    lines: &LineMap,
+    enc: Encoding,
+) -> lsp::CompletionItem {
+    use crate::features::completion::ItemKind as K;
+    lsp::CompletionItem {
+        label: i.label,
+        kind: Some(match i.kind {
+            K::Command => lsp::CompletionItemKind::FUNCTION,
+            K::Flag => lsp::CompletionItemKind::PROPERTY,
+            K::Value => lsp::CompletionItemKind::ENUM_MEMBER,
+            K::File => lsp::CompletionItemKind::FILE,
+            K::Bundle => lsp::CompletionItemKind::MODULE,
+        }),
+        detail: i.detail,
+        documentation: i.documentation.map(|d| {
+            lsp::Documentation::MarkupContent(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value: d,
+            })
+        }),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(
+            range(lines, i.replace, enc),
+            i.insert,
+        ))),
+        ..Default::default()
+    }
+}

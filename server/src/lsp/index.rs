@@ -140,6 +140,19 @@ pub async fn files_changed(state: Arc<State>, events: Vec<(PathBuf, Change)>) {
         if reload.iter().any(|r| Arc::ptr_eq(r, &root)) {
             continue;
         }
+        // A bundle's snapshot is no artifact, but its digest's findings rest on it.
+        if let Some(digest) = path
+            .to_str()
+            .and_then(|p| p.strip_suffix(".tar.zst"))
+            .and_then(|stem| {
+                workspace::scan_relative(&root.path, std::path::Path::new(&format!("{stem}.md")))
+            })
+        {
+            if read(&root.ws).artifacts.contains_key(&digest) {
+                publish::publish(&state, &root, vec![digest]).await;
+            }
+            continue;
+        }
         let st = state.clone();
         let r = root.clone();
         let Ok(done) = blocking(move || refresh(&st, &r, &path, change)).await else {

@@ -514,10 +514,10 @@ impl LanguageServer for Backend {
                 return Ok(None);
             };
             let st = self.state.clone();
-            let context = params.context;
+            let (range, context) = (params.range, params.context);
             blocking(move || {
                 Some(super::actions::code_actions(
-                    &st, &root, &rel, &text, &context,
+                    &st, &root, &rel, &text, range, &context,
                 ))
             })
             .await
@@ -557,6 +557,36 @@ impl LanguageServer for Backend {
             "workspace/executeCommand",
             commands::execute(&self.state, &params.command, &params.arguments),
         )
+        .await
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        guard(self.client(), "textDocument/completion", async {
+            let pos = params.text_document_position;
+            let uri = pos.text_document.uri;
+            let Some((root, rel)) = self.fresh(&uri).await else {
+                return Ok(None);
+            };
+            let Some(text) = self.state.docs.get(&uri).map(|d| d.text()) else {
+                return Ok(None);
+            };
+            let enc = self.state.enc();
+            blocking(move || {
+                let ws = read(&root.ws);
+                let art = ws.artifacts.get(&rel)?;
+                let offset = convert::offset(&art.lines, pos.position, enc) as usize;
+                let items = features::completion::complete(&ws, art, &text, offset);
+                (!items.is_empty()).then(|| {
+                    CompletionResponse::Array(
+                        items
+                            .into_iter()
+                            .map(|i| convert::completion_item(i, &art.lines, enc))
+                            .collect(),
+                    )
+                })
+            })
+            .await
+        })
         .await
     }
 

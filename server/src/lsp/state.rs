@@ -35,6 +35,8 @@ pub struct ClientCaps {
     pub watch_dynamic: bool,
     pub configuration: bool,
     pub progress: bool,
+    /// The client can be asked to show a document (`window/showDocument`).
+    pub show_document: bool,
     /// The client applies `documentChanges` with create and rename operations.
     pub resource_ops: bool,
 }

@@ -1,0 +1,105 @@
+"""Context bundles from the editor (issue 5): save through
+`workspace/executeCommand`, found stale while a source is edited (unsaved),
+re-saved from the quick fix, loaded (verified, digest shown, access counted),
+listed; and refused names."""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+
+from conftest import AgentopsClient, plain, rng
+
+RESEARCH = "agentops/infrastructure-ops/research/monitoring-strategy-research.md"
+PLAN = "agentops/infrastructure-ops/plans/monitoring-plan.md"
+DIGEST = ".agentops/bundles/monitoring-strategy-research.md"
+
+
+async def run(c: AgentopsClient, command: str, *arguments) -> dict:
+    return plain(
+        await c.workspace_execute_command_async(types.ExecuteCommandParams(command=command, arguments=list(arguments)))
+    )
+
+
+async def test_save_stale_resave_load_list(vscode: AgentopsClient, workspace):
+    c = vscode
+    research = c.open(RESEARCH)
+    await c.wait_publish(research)
+    digest_uri = c.uri(DIGEST)
+
+    saved = await run(c, "agentops.bundleSave", {"name": "monitoring-strategy-research", "uri": research})
+    assert saved["sources"] == 2, saved  # the research and its plan: the work item
+    assert saved["uri"] == digest_uri
+    assert saved["compression_ratio"] == pytest.approx(saved["original_tokens"] / saved["compressed_tokens"], abs=0.06)
+    assert (workspace / DIGEST).is_file()
+    assert (workspace / ".agentops/bundles/monitoring-strategy-research.tar.zst").is_file()
+    # A fresh bundle has nothing to say (closed files with no findings stay quiet).
+    await c.quiet(0.2)
+    assert all(list(p.diagnostics) == [] for p in c.publishes(digest_uri))
+
+    # An unsaved edit of a source makes the bundle stale at once.
+    since = len(c.published)
+    c.edit(research, (rng(0, 0, 0, 0), "<!-- reviewed -->\n"))
+    stale = await c.wait_publish(digest_uri, lambda p: len(p.diagnostics) > 0, since=since)
+    [d] = stale.diagnostics
+    assert d.code == "bundle-stale" and RESEARCH in d.message
+
+    digest = c.open(DIGEST)
+    actions = await c.raw_request(
+        "textDocument/codeAction",
+        {
+            "textDocument": {"uri": digest},
+            "range": {"start": {"line": d.range.start.line, "character": 0}, "end": {"line": d.range.end.line, "character": d.range.end.character}},
+            "context": {"diagnostics": [c.protocol._converter.unstructure(d)]},
+        },
+    )
+    [fix] = [a for a in actions if a["title"].startswith("Re-save bundle")]
+    assert fix["kind"] == "quickfix" and fix["diagnostics"][0]["code"] == "bundle-stale"
+    assert sorted(fix["command"]["arguments"][0]["from"]) == sorted([RESEARCH, PLAN])
+    since = len(c.published)
+    resaved = await run(c, fix["command"]["command"], *fix["command"]["arguments"])
+    assert resaved["replaced"] is True
+    assert (workspace / (DIGEST + ".prev")).is_file()
+    # The digest is open: an editor reloads a file that changed on disk and
+    # was not modified in the editor; the server judges the reloaded text.
+    v = c.edit(digest, (None, (workspace / DIGEST).read_text()))
+    await c.wait_publish(digest_uri, lambda p: p.version == v and list(p.diagnostics) == [], since=since)
+
+    loaded = await run(c, "agentops.bundleLoad", {"name": "monitoring-strategy-research"})
+    # Saved from the editor's text, so nothing changed since.
+    assert loaded["verified"] is True and loaded["changed"] == [] and loaded["accessed_count"] == 1
+    assert loaded["shown"] is True and c.shown_documents[-1].uri == digest_uri
+    assert "accessed_count: 1\n" in (workspace / DIGEST).read_text()
+
+    listed = await run(c, "agentops.bundleList")
+    row = next(r for r in listed if r["name"] == "monitoring-strategy-research")
+    assert row["stale"] is False and row["state"] == "fresh" and row["uri"] == digest_uri
+    legacy = next(r for r in listed if r["name"] == "k8s-upgrade-plan")
+    assert legacy["state"] == "unrecorded"
+
+
+@pytest.mark.parametrize("name", ["../escape-plan", "a/b-plan", "Upper-plan", "no-type", ".x-plan"])
+async def test_hostile_names_are_refused(vscode: AgentopsClient, workspace, name):
+    c = vscode
+    uri = c.open(RESEARCH)
+    await c.wait_publish(uri)
+    with pytest.raises(JsonRpcException) as err:
+        await run(c, "agentops.bundleSave", {"name": name, "uri": uri})
+    assert "bundle name" in str(err.value)
+    with pytest.raises(JsonRpcException):
+        await run(c, "agentops.bundleLoad", {"name": name})
+    assert not (workspace.parent / "escape-plan.md").exists()
+    assert sorted(p.name for p in (workspace / ".agentops/bundles").iterdir()) == [
+        "k8s-upgrade-plan.md",
+        "k8s-upgrade-research.md",
+    ]
+
+
+async def test_an_existing_bundle_needs_overwrite(vscode: AgentopsClient):
+    c = vscode
+    uri = c.open(RESEARCH)
+    await c.wait_publish(uri)
+    with pytest.raises(JsonRpcException) as err:
+        await run(c, "agentops.bundleSave", {"name": "k8s-upgrade-plan", "from": [PLAN]})
+    assert "exists" in str(err.value)
