@@ -86,7 +86,9 @@ async function loadBundle(d: Deps, args?: { name?: string }): Promise<LoadResult
   }
   try {
     // The server opens the digest itself (window/showDocument).
-    const r = await executeCommand<LoadResult>(d.client, "agentops.bundleLoad", [{ name }]);
+    // The uri picks the root when several workspace folders are open.
+    const uri = vscode.window.activeTextEditor?.document.uri.toString();
+    const r = await executeCommand<LoadResult>(d.client, "agentops.bundleLoad", [uri ? { name, uri } : { name }]);
     const m = loadMessage(r);
     if (m.warning) void vscode.window.showWarningMessage(m.text);
     else void vscode.window.showInformationMessage(m.text);

@@ -67,22 +67,31 @@ h.test(":AgentopsStatus shows every work item with its timeline", function()
   vim.cmd("close")
 end)
 
-h.test("completion after / offers the slash commands", function()
+h.test("completion after / in a command block: the slash commands, applied as Neovim applies them", function()
   local buf = h.open(ws .. "/agentops/infrastructure-ops/research/k8s-upgrade-research.md")
   local last = vim.api.nvim_buf_line_count(buf)
-  vim.api.nvim_buf_set_lines(buf, last, last, false, { "", "/" })
+  vim.api.nvim_buf_set_lines(buf, last, last, false, { "", "```bash", "/", "```" })
+  local line = last + 2
   local result = h.request(buf, "textDocument/completion", {
     textDocument = { uri = vim.uri_from_bufnr(buf) },
-    position = { line = last + 1, character = 1 },
+    position = { line = line, character = 1 },
     context = { triggerKind = 2, triggerCharacter = "/" },
   })
   local items = result and (result.items or result) or {}
+  local plan
   local labels = {}
   for _, it in ipairs(items) do
-    table.insert(labels, (it.label:gsub("^/", "")))
+    table.insert(labels, it.label)
+    if it.label == "/plan" then
+      plan = it
+    end
   end
-  h.truthy(vim.tbl_contains(labels, "plan"), "`plan` among completions: " .. table.concat(labels, ", "))
-  vim.cmd("silent! undo")
+  h.truthy(plan, "`/plan` among completions: " .. table.concat(labels, ", "))
+  h.truthy(vim.tbl_contains(labels, "/bundle-save"), "`/bundle-save` among completions")
+  h.truthy(plan.textEdit, "`/plan` carries its edit")
+  vim.lsp.util.apply_text_edits({ plan.textEdit }, buf, h.client(buf).offset_encoding)
+  h.eq("/plan", vim.trim(vim.api.nvim_buf_get_lines(buf, line, line + 1, false)[1]), "the completed line")
+  vim.cmd("silent! edit!")
 end)
 
 h.test(":AgentopsBundleSave then :AgentopsBundleLoad", function()
@@ -95,11 +104,17 @@ h.test(":AgentopsBundleSave then :AgentopsBundleLoad", function()
   h.wait("the saved message", function()
     return h.message("^agentops: saved bundle k8s%-upgrade%-implementation")
   end)
-  h.eq({ "k8s-upgrade-implementation", "k8s-upgrade-plan", "k8s-upgrade-research" }, (function()
-    local names = require("agentops").bundle_names()
-    table.sort(names)
-    return names
-  end)(), "bundle names for completion")
+  h.eq(
+    { "AgentopsBundleLoad k8s-upgrade-implementation", "AgentopsBundleLoad k8s-upgrade-plan", "AgentopsBundleLoad k8s-upgrade-research" },
+    (function()
+      local got = vim.fn.getcompletion("AgentopsBundleLoad k8s", "cmdline")
+      table.sort(got)
+      return vim.tbl_map(function(n)
+        return "AgentopsBundleLoad " .. n
+      end, got)
+    end)(),
+    ":AgentopsBundleLoad completion"
+  )
   vim.cmd("AgentopsBundleLoad k8s-upgrade-implementation")
   h.wait("the loaded message", function()
     return h.message("^agentops: loaded k8s%-upgrade%-implementation; sources unchanged")
@@ -108,6 +123,44 @@ h.test(":AgentopsBundleSave then :AgentopsBundleLoad", function()
   h.wait("the digest shown", function()
     return vim.uv.fs_realpath(vim.api.nvim_buf_get_name(0)) == vim.uv.fs_realpath(digest)
   end)
+end)
+
+h.test(":AgentopsBundleSave asks for a name; replacing needs !; :AgentopsBundleLoad offers a list", function()
+  h.open(ws .. "/agentops/infrastructure-ops/research/k8s-upgrade-research.md")
+  local input, select = vim.ui.input, vim.ui.select
+  vim.ui.input = function(_, on_confirm)
+    on_confirm("k8s-upgrade-research-v2")
+  end
+  vim.ui.select = function(items, _, on_choice)
+    on_choice(vim.tbl_contains(items, "k8s-upgrade-research-v2") and "k8s-upgrade-research-v2" or nil)
+  end
+  local ok, err = pcall(function()
+    vim.cmd("AgentopsBundleSave")
+    h.wait("k8s-upgrade-research-v2 saved", function()
+      return h.message("^agentops: saved bundle k8s%-upgrade%-research%-v2:")
+    end)
+    h.truthy(vim.uv.fs_stat(ws .. "/.agentops/bundles/k8s-upgrade-research-v2.md"), "its digest on disk")
+    local seen = #h.messages
+    vim.cmd("AgentopsBundleSave k8s-upgrade-research-v2")
+    h.wait("a refusal to replace it", function()
+      local m = h.messages[seen + 1]
+      return m and m.level == vim.log.levels.ERROR and m.msg:find("agentops.bundleSave", 1, true) and m
+    end)
+    vim.cmd("AgentopsBundleSave! k8s-upgrade-research-v2")
+    h.wait("replaced with !", function()
+      for i = seen + 2, #h.messages do
+        if h.messages[i].msg:find("^agentops: saved bundle k8s%-upgrade%-research%-v2:") then
+          return true
+        end
+      end
+    end)
+    vim.cmd("AgentopsBundleLoad")
+    h.wait("loaded from the list", function()
+      return h.message("^agentops: loaded k8s%-upgrade%-research%-v2")
+    end)
+  end)
+  vim.ui.input, vim.ui.select = input, select
+  assert(ok, err)
 end)
 
 h.finish()

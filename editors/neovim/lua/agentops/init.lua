@@ -65,9 +65,9 @@ local function client_call(client, method, ...)
   return client[method](...)
 end
 
--- Calls `cb(result)` with a server answer, or reports the error; returns false when no
--- client runs.
-local function call(method, params, cb)
+-- Calls `cb(result)` with a server answer, or reports the error (under `label`, else the
+-- method); returns false when no client runs.
+local function call(method, params, cb, label)
   local bufnr = vim.api.nvim_get_current_buf()
   local client = M.client(bufnr)
   if not client then
@@ -77,7 +77,7 @@ local function call(method, params, cb)
   end
   client_call(client, "request", method, params, function(err, result)
     if err then
-      notify(method .. ": " .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      notify((label or method) .. ": " .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
       return
     end
     cb(result)
@@ -86,7 +86,7 @@ local function call(method, params, cb)
 end
 
 local function execute(command, args, cb)
-  return call("workspace/executeCommand", { command = command, arguments = args }, cb)
+  return call("workspace/executeCommand", { command = command, arguments = args }, cb, command)
 end
 
 local function current_uri()
@@ -181,7 +181,8 @@ end
 -- :AgentopsBundleLoad NAME — verifies the bundle and opens its digest (the server asks
 -- the editor to show it).
 function M.bundle_load(name, cb)
-  return execute("agentops.bundleLoad", { { name = name } }, function(r)
+  -- The uri picks the root when several are open.
+  return execute("agentops.bundleLoad", { { name = name, uri = current_uri() } }, function(r)
     if not r.verified then
       notify("bundle " .. r.name .. " did not verify against its snapshot", vim.log.levels.WARN)
     elseif #r.changed > 0 then
