@@ -225,3 +225,52 @@ fn status_of_the_example_is_exact() {
     );
     check_against("my-startup.status.json", &text);
 }
+
+/// `trace` from the repository (PATH under the example, its root found from
+/// PATH) and from inside the example (`--root`, PATH root-relative).
+#[test]
+fn trace_of_the_example_is_exact() {
+    let out = bin()
+        .current_dir(repo())
+        .args(["trace", "examples/my-startup/src/payments", "--no-cache"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    check_against("my-startup.trace", &String::from_utf8(out.stdout).unwrap());
+    let out = bin()
+        .current_dir(repo())
+        .args([
+            "trace",
+            "infrastructure/kubernetes",
+            "--root",
+            "examples/my-startup",
+            "--json",
+            "--no-cache",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["path"], "infrastructure/kubernetes");
+    check_against("my-startup.trace.json", &stdout);
+}
+
+#[test]
+fn trace_of_an_unclaimed_path_exits_one() {
+    let out = bin()
+        .current_dir(repo().join("examples/my-startup"))
+        .args(["trace", "test/app.ts", "--no-cache"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr, "agentops-lsp: no artifact declares `test/app.ts`\n");
+    let out = bin()
+        .args(["trace", "/elsewhere/x.ts", "--root"])
+        .arg(repo().join("examples/my-startup"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

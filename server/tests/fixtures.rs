@@ -149,6 +149,9 @@ fn every_engine_rule_has_a_fixture() {
         "bundle-invalid",
         "bundle-stale",
         "law-validate-before-execute",
+        "code-path-missing",
+        "route-missing",
+        "route-stale",
     ];
     for code in engine {
         assert!(RULES.iter().any(|r| r.code == code), "{code} not in RULES");

@@ -1,6 +1,8 @@
 //! In-process LSP tests: the service driven like a client, fast and exhaustive.
 //! (The real binary over stdio is exercised by tests/e2e with pytest-lsp.)
 
+mod common;
+use common::copy_dir;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -19,18 +21,6 @@ struct Harness {
     next_id: i64,
     _dir: tempfile::TempDir,
     root: PathBuf,
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 fn uri(path: &Path) -> String {
@@ -55,6 +45,8 @@ impl Harness {
                 if let Some(id) = req.id().cloned() {
                     let result = if req.method() == "workspace/configuration" {
                         json!([{"debounceMs": 0}])
+                    } else if req.method() == "workspace/applyEdit" {
+                        json!({"applied": true})
                     } else {
                         Value::Null
                     };
@@ -759,4 +751,443 @@ async fn no_folder_finds_the_root_from_the_file() {
     let dr = uri(&h.path("agentops/infrastructure-ops/plans/dr-plan.md"));
     h.diagnostics_for(&dr, |p| codes(p) == ["frontmatter-invalid"])
         .await;
+}
+
+// ── Links, code paths, routes and renames ───────────────────────────────────
+
+const K8S_PLAN: &str = "agentops/infrastructure-ops/plans/k8s-upgrade-plan.md";
+const K8S_RESEARCH: &str = "agentops/infrastructure-ops/research/k8s-upgrade-research.md";
+const PAYMENT_SPEC: &str = "agentops/product-dev/specs/2025-11-07-payment-integration/spec.md";
+const MONITORING_RESEARCH: &str =
+    "agentops/infrastructure-ops/research/monitoring-strategy-research.md";
+
+/// The UTF-16 LSP position `plus` characters into the first `needle` of the file.
+fn pos_of(h: &Harness, rel: &str, needle: &str, plus: usize) -> Value {
+    let text = std::fs::read_to_string(h.path(rel)).unwrap();
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("no {needle} in {rel}"));
+    let before = &text[..at];
+    let line = before.matches('\n').count();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col: usize = text[line_start..at].encode_utf16().count()
+        + needle
+            .chars()
+            .take(plus)
+            .map(char::len_utf16)
+            .sum::<usize>();
+    json!({"line": line, "character": col})
+}
+
+impl Harness {
+    async fn at(&mut self, method: &str, rel: &str, needle: &str, extra: Value) -> Value {
+        let u = uri(&self.path(rel));
+        let mut params =
+            json!({"textDocument": {"uri": u}, "position": pos_of(self, rel, needle, 2)});
+        if let (Some(p), Some(e)) = (params.as_object_mut(), extra.as_object()) {
+            p.extend(e.clone());
+        }
+        let r = self.request(method, params).await;
+        r.result().cloned().unwrap_or(Value::Null)
+    }
+
+    /// Everything `check` says about the files on disk, as (path, code).
+    fn check_disk(&self) -> Vec<(String, String)> {
+        let mut ws = agentops_lsp::workspace::Workspace::new(&self.root);
+        agentops_lsp::workspace::scan(&mut ws, &agentops_lsp::workspace::CacheMode::Off);
+        let mut out: Vec<(String, String)> = agentops_lsp::rules::check_workspace(&ws)
+            .into_iter()
+            .map(|d| (d.path, d.code.to_string()))
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn code_paths_links_definition_hover_and_references() {
+    let mut h = Harness::start(json!({})).await;
+    h.indexed().await;
+    h.open(K8S_PLAN).await;
+    let cluster = "infrastructure/kubernetes/cluster.yaml:7";
+    // documentLink: `path:line` opens at its line.
+    let u = uri(&h.path(K8S_PLAN));
+    let r = h
+        .request(
+            "textDocument/documentLink",
+            json!({"textDocument": {"uri": u}}),
+        )
+        .await;
+    let links = r.result().unwrap().as_array().unwrap().clone();
+    let target = uri(&h.path("infrastructure/kubernetes/cluster.yaml")) + "#L7";
+    assert!(links.iter().any(|l| l["target"] == target), "{links:#?}");
+    assert!(
+        links
+            .iter()
+            .any(|l| l["target"] == uri(&h.path(K8S_RESEARCH))),
+        "the research: field is a link too: {links:#?}"
+    );
+    // definition: the file, at the line.
+    let d = h
+        .at("textDocument/definition", K8S_PLAN, cluster, json!({}))
+        .await;
+    assert_eq!(
+        d["uri"],
+        uri(&h.path("infrastructure/kubernetes/cluster.yaml"))
+    );
+    assert_eq!(d["range"]["start"]["line"], 6);
+    // definition on a markdown link with an anchor: the heading in the research.
+    let d = h
+        .at(
+            "textDocument/definition",
+            K8S_PLAN,
+            "[constraints](",
+            json!({}),
+        )
+        .await;
+    assert_eq!(d["uri"], uri(&h.path(K8S_RESEARCH)));
+    let research = std::fs::read_to_string(h.path(K8S_RESEARCH)).unwrap();
+    let heading_line = research
+        .lines()
+        .position(|l| l == "### Constraints Identified")
+        .unwrap();
+    assert_eq!(d["range"]["start"]["line"], heading_line);
+    // hover: what the path is.
+    let hv = h
+        .at("textDocument/hover", K8S_PLAN, cluster, json!({}))
+        .await;
+    let text = hv["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("opens at line 7"), "{text}");
+    assert!(text.contains("Declared here as: edit (touches)"), "{text}");
+    // references: every artifact claiming the path (only the plan here).
+    let refs = h
+        .at(
+            "textDocument/references",
+            K8S_PLAN,
+            cluster,
+            json!({"context": {"includeDeclaration": true}}),
+        )
+        .await;
+    let refs = refs.as_array().unwrap();
+    assert_eq!(refs.len(), 1, "{refs:#?}");
+    assert_eq!(refs[0]["uri"], u);
+    // A folder claimed by a glob and by task lines: the spec and its tasks.
+    h.open(PAYMENT_SPEC).await;
+    let refs = h
+        .at(
+            "textDocument/references",
+            PAYMENT_SPEC,
+            "src/payments/**",
+            json!({"context": {"includeDeclaration": true}}),
+        )
+        .await;
+    let uris: Vec<&str> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["uri"].as_str().unwrap())
+        .collect();
+    assert!(
+        uris.iter()
+            .any(|u| u.ends_with("payment-integration/tasks.md")),
+        "{uris:?}"
+    );
+    assert!(
+        uris.iter()
+            .any(|u| u.ends_with("payment-integration/spec.md")),
+        "{uris:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn specs_for_path_symbols_and_routes_in_hover() {
+    let mut h = Harness::start(json!({})).await;
+    h.indexed().await;
+    let folder = uri(&h.path("src/payments"));
+    let r = h
+        .request("agentops/specsForPath", json!({"uri": folder}))
+        .await;
+    let v = r.result().unwrap().clone();
+    assert_eq!(v["path"], "src/payments");
+    let arts = v["artifacts"].as_array().unwrap();
+    let spec = arts
+        .iter()
+        .find(|a| a["path"] == PAYMENT_SPEC)
+        .unwrap_or_else(|| panic!("{v:#}"));
+    assert_eq!(spec["uri"], uri(&h.path(PAYMENT_SPEC)));
+    assert_eq!(spec["relation"], "produces");
+    assert_eq!(spec["flavor"], "product-dev");
+    assert_eq!(spec["kind"], "spec");
+    assert_eq!(spec["workItem"], "2025-11-07-payment-integration");
+    assert_eq!(spec["phase"], "implementation");
+    assert_eq!(
+        spec["range"],
+        json!({"start": {"line": 3, "character": 4}, "end": {"line": 3, "character": 19}})
+    );
+    // A file nobody declares: an empty list; a path outside every root: null.
+    let r = h
+        .request(
+            "agentops/specsForPath",
+            json!({"uri": uri(&h.path("test/app.ts"))}),
+        )
+        .await;
+    assert_eq!(r.result().unwrap()["artifacts"], json!([]));
+    let r = h
+        .request(
+            "agentops/specsForPath",
+            json!({"uri": "file:///elsewhere/x.ts"}),
+        )
+        .await;
+    assert_eq!(r.result().unwrap(), &Value::Null);
+    // workspace/symbol: the work item, the spec, and the produced path.
+    let r = h
+        .request("workspace/symbol", json!({"query": "payment"}))
+        .await;
+    let names: Vec<String> = r
+        .result()
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_string())
+        .collect();
+    for want in [
+        "2025-11-07-payment-integration",
+        "Specification: Payment Integration",
+        "src/payments/**",
+    ] {
+        assert!(names.iter().any(|n| n == want), "{want} not in {names:?}");
+    }
+    // Routes, from both ends.
+    h.open(PAYMENT_SPEC).await;
+    let hv = h
+        .at(
+            "textDocument/hover",
+            PAYMENT_SPEC,
+            "../../../infrastructure-ops",
+            json!({}),
+        )
+        .await;
+    let text = hv["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.starts_with(&format!("**Route** to `{MONITORING_RESEARCH}`")),
+        "{text}"
+    );
+    h.open(MONITORING_RESEARCH).await;
+    let hv = h
+        .at(
+            "textDocument/hover",
+            MONITORING_RESEARCH,
+            "# Research:",
+            json!({}),
+        )
+        .await;
+    let text = hv["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains(&format!("Routed from:\n- ← `{PAYMENT_SPEC}`")),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn will_rename_files_keeps_check_clean() {
+    let mut h = Harness::start(json!({})).await;
+    h.indexed().await;
+    let before = h.check_disk();
+    let moves = [
+        (
+            "agentops/product-dev/specs/2025-11-06-user-authentication",
+            "agentops/product-dev/specs/2025-11-06-user-auth",
+        ),
+        ("src/payments", "src/billing"),
+    ];
+    let files: Vec<Value> = moves
+        .iter()
+        .map(|(a, b)| json!({"oldUri": uri(&h.path(a)), "newUri": uri(&h.path(b))}))
+        .collect();
+    let r = h
+        .request("workspace/willRenameFiles", json!({"files": files}))
+        .await;
+    let edit = r.result().unwrap().clone();
+    let changed: Vec<&String> = edit["changes"].as_object().unwrap().keys().collect();
+    assert!(
+        changed
+            .iter()
+            .any(|u| u.ends_with("payment-integration/tasks.md")),
+        "{changed:?}"
+    );
+    apply(&edit);
+    for (a, b) in moves {
+        std::fs::rename(h.path(a), h.path(b)).unwrap();
+    }
+    let carried = |p: &str| {
+        moves
+            .iter()
+            .find_map(|(a, b)| p.strip_prefix(a).map(|rest| format!("{b}{rest}")))
+            .unwrap_or_else(|| p.to_string())
+    };
+    let before: Vec<(String, String)> = before.into_iter().map(|(p, c)| (carried(&p), c)).collect();
+    assert_eq!(h.check_disk(), before);
+    let spec = std::fs::read_to_string(h.path(PAYMENT_SPEC)).unwrap();
+    assert!(spec.contains("  - src/billing/**\n"), "{spec}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prepare_and_rename_a_heading_with_its_anchor_links() {
+    let mut h = Harness::start(json!({})).await;
+    h.indexed().await;
+    h.open(K8S_RESEARCH).await;
+    let prep = h
+        .at(
+            "textDocument/prepareRename",
+            K8S_RESEARCH,
+            "### Constraints Identified",
+            json!({}),
+        )
+        .await;
+    assert_eq!(prep["placeholder"], "Constraints Identified");
+    // Nothing to rename on plain text.
+    let none = h
+        .at(
+            "textDocument/prepareRename",
+            K8S_RESEARCH,
+            "**Researcher:**",
+            json!({}),
+        )
+        .await;
+    assert_eq!(none, Value::Null);
+    let edit = h
+        .at(
+            "textDocument/rename",
+            K8S_RESEARCH,
+            "### Constraints Identified",
+            json!({"newName": "Constraints"}),
+        )
+        .await;
+    apply(&edit);
+    let plan = std::fs::read_to_string(h.path(K8S_PLAN)).unwrap();
+    assert!(
+        plan.contains("k8s-upgrade-research.md#constraints)"),
+        "{plan}"
+    );
+    let research = std::fs::read_to_string(h.path(K8S_RESEARCH)).unwrap();
+    assert!(research.contains("\n### Constraints\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn route_to_ops_creates_the_research_with_a_back_link() {
+    let mut h = Harness::start(serde_json::from_str(RESOURCE_OPS).unwrap()).await;
+    h.indexed().await;
+    let spec = "agentops/product-dev/specs/2025-11-08-notification-system/spec.md";
+    let target = "agentops/infrastructure-ops/research/notification-system-research.md";
+    let u = h.open(spec).await;
+    let actions = h.actions(&u).await;
+    let action = titled(&actions, "Route to infrastructure-ops: open research");
+    assert_eq!(action["kind"], "refactor");
+    let r = h
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "agentops.route", "arguments": [{"uri": u, "flavor": "infrastructure-ops"}]}),
+        )
+        .await;
+    let result = r.result().unwrap().clone();
+    assert_eq!(
+        result,
+        json!({"applied": true, "uri": uri(&h.path(target))})
+    );
+    // The server asked the client to apply the creation.
+    let edit = loop {
+        let msg = h.inbox.recv().await.unwrap();
+        if msg.method() == "workspace/applyEdit" {
+            break msg.params().unwrap()["edit"].clone();
+        }
+    };
+    apply(&edit);
+    let created = std::fs::read_to_string(h.path(target)).unwrap();
+    assert!(created.starts_with("---\n"), "{created}");
+    assert!(
+        created.contains("> Routed from [Specification: Notification System](../../product-dev/specs/2025-11-08-notification-system/spec.md) (product-dev spec)."),
+        "{created}"
+    );
+    assert!(
+        created.contains("> Deliver security, payment and booking notices"),
+        "{created}"
+    );
+    let source = std::fs::read_to_string(h.path(spec)).unwrap();
+    assert!(
+        source.starts_with("---\nroutes: [../../../infrastructure-ops/research/notification-system-research.md]\n---\n"),
+        "{source}"
+    );
+    // Both files check clean of anything new: the route resolves, the research is whole.
+    let found = h.check_disk();
+    assert!(!found.iter().any(|(p, _)| p == target), "{found:?}");
+    assert!(
+        !found.iter().any(|(_, c)| c == "route-missing"),
+        "{found:?}"
+    );
+    // A second route to the same flavor is not offered: the target exists now.
+    let r = h
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "agentops.route", "arguments": [{"uri": u, "flavor": "infrastructure-ops"}]}),
+        )
+        .await;
+    assert!(r.is_error(), "{r:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn link_completion_offers_paths_then_headings() {
+    let mut h = Harness::start(json!({})).await;
+    h.indexed().await;
+    let u = h.open(PLAN).await;
+    let text = std::fs::read_to_string(h.path(PLAN)).unwrap();
+    let line = text.lines().count();
+    let typed = format!("{text}See [the research](../research/mon");
+    h.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": typed}]}),
+    )
+    .await;
+    let pos = json!({"line": line, "character": "See [the research](../research/mon".len()});
+    let r = h
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": u}, "position": pos}),
+        )
+        .await;
+    let items = r.result().unwrap().as_array().unwrap().clone();
+    let item = items
+        .iter()
+        .find(|i| i["label"] == "monitoring-strategy-research.md")
+        .unwrap_or_else(|| panic!("{items:#?}"));
+    assert_eq!(
+        item["textEdit"]["range"]["start"]["character"],
+        "See [the research](../research/".len()
+    );
+    let typed = format!("{text}See [scope](../research/monitoring-strategy-research.md#sc");
+    h.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 3}, "contentChanges": [{"text": typed}]}),
+    )
+    .await;
+    let pos = json!({"line": line, "character": typed.lines().last().unwrap().len()});
+    let r = h
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": u}, "position": pos}),
+        )
+        .await;
+    let labels: Vec<String> = r
+        .result()
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect();
+    assert!(labels.contains(&"scope".to_string()), "{labels:?}");
+    assert!(
+        labels.contains(&"recommended-approach".to_string()),
+        "{labels:?}"
+    );
 }

@@ -31,8 +31,18 @@ def expected_capabilities(encoding: str, pull: bool) -> dict:
         "foldingRangeProvider": True,
         "workspace": {
             "workspaceFolders": {"supported": True, "changeNotifications": True},
-            "fileOperations": {"didCreate": FILE_OPS, "didRename": FILE_OPS, "didDelete": FILE_OPS},
+            "fileOperations": {
+                "didCreate": FILE_OPS,
+                "didRename": FILE_OPS,
+                "didDelete": FILE_OPS,
+                "willRename": FILE_OPS,
+            },
         },
+        "documentLinkProvider": {"resolveProvider": False},
+        "definitionProvider": True,
+        "referencesProvider": True,
+        "workspaceSymbolProvider": True,
+        "renameProvider": {"prepareProvider": True},
     }
     if pull:
         caps["diagnosticProvider"] = PULL

@@ -3,7 +3,7 @@
 
 use crate::schema::{CodePathFrom, Kind};
 use crate::syntax::block::{self, Blocks};
-use crate::syntax::frontmatter::{self, FmValue};
+use crate::syntax::frontmatter;
 use crate::syntax::inline::{self, Inlines, LinkKind};
 use crate::syntax::slug;
 use crate::syntax::units::{self, UnitCache};
@@ -233,15 +233,7 @@ fn code_paths(art: &Artifact, kind: &Kind) -> Vec<CodePath> {
                 else {
                     continue;
                 };
-                let items: Vec<(String, TextRange)> = match &f.value {
-                    FmValue::Str(s) => vec![(s.clone(), f.value_range)],
-                    FmValue::List(items) => items
-                        .iter()
-                        .filter_map(|i| Some((i.value.as_text()?, i.range)))
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                for (p, range) in items {
+                for (p, range) in f.text_items() {
                     push_path(&mut out, &p, range, src.action);
                 }
             }
@@ -264,10 +256,11 @@ fn code_paths(art: &Artifact, kind: &Kind) -> Vec<CodePath> {
             }
             CodePathFrom::Label => {
                 let Some(label) = &src.label else { continue };
+                // Only bold labels: `File: x` in prose is not a declaration.
                 for l in art
                     .labels
                     .iter()
-                    .filter(|l| l.name.eq_ignore_ascii_case(label))
+                    .filter(|l| l.bold && l.name.eq_ignore_ascii_case(label))
                 {
                     let v = l.value.trim_matches('`');
                     let lead = l.value.len() - l.value.trim_start_matches('`').len();
@@ -320,7 +313,9 @@ fn push_path(
         _ => (raw, None),
     };
     let path = path.trim_start_matches("./").to_string();
-    if path.is_empty() {
+    // A place is declared once: the first source that reads it (files to
+    // create) wins over a broader one (the whole Changes Required section).
+    if path.is_empty() || out.iter().any(|c| c.range == range) {
         return;
     }
     out.push(CodePath {

@@ -4,6 +4,7 @@ pub mod bundle;
 mod check;
 pub mod output;
 mod status;
+mod trace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +32,8 @@ pub enum Command {
     Status(StatusArgs),
     /// Save, load and list context bundles (`.agentops/bundles/NAME.md` + `NAME.tar.zst`).
     Bundle(BundleArgs),
+    /// Which specs and plans produce or touch a file or folder, and the phase of their work item.
+    Trace(TraceArgs),
 }
 
 #[derive(clap::Args)]
@@ -87,6 +90,21 @@ pub enum BundleCommand {
 }
 
 #[derive(clap::Args)]
+pub struct TraceArgs {
+    /// A file or folder, from the current folder or from the workspace root; it need not exist.
+    pub path: PathBuf,
+    /// Workspace root (default: the folder above PATH holding `agentops/` or `agentops.toml`, else `.`).
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    /// The artifacts as JSON (lines and columns 1-based, columns in characters).
+    #[arg(long)]
+    pub json: bool,
+    /// Parse every file, ignoring and not writing the index cache.
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+#[derive(clap::Args)]
 pub struct CheckArgs {
     /// Workspace root (the folder holding `agentops/`).
     #[arg(default_value = ".")]
@@ -139,6 +157,7 @@ pub fn main() -> ExitCode {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Status(args)) => status::run(&args),
         Some(Command::Bundle(args)) => bundle::run(&args),
+        Some(Command::Trace(args)) => trace::run(&args),
         Some(Command::Serve) | None => crate::lsp::run(),
     }
 }

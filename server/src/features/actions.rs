@@ -55,7 +55,8 @@ pub fn actions(ws: &Workspace, art: &Artifact, text: &str) -> Vec<Action> {
     out.extend(add_frontmatter(ws, art, kind));
     out.extend(mark_done(ws, art, kind, text));
     out.extend(advance(ws, art));
-    out.extend(rename_folder(ws, art));
+    out.extend(rename_folder(ws, art, text));
+    out.extend(super::routes::route_actions(ws, art, text));
     out
 }
 
@@ -154,7 +155,13 @@ fn declare_links(ws: &Workspace, art: &Artifact, kind: &Kind, text: &str) -> Vec
 }
 
 /// Sets a frontmatter field: replaces its value, adds the line, or adds frontmatter.
-fn set_field(art: &Artifact, _kind: &Kind, text: &str, key: &str, value: &str) -> Option<FileOp> {
+pub fn set_field(
+    art: &Artifact,
+    _kind: &Kind,
+    text: &str,
+    key: &str,
+    value: &str,
+) -> Option<FileOp> {
     match &art.frontmatter {
         Some(fm) if fm.error.is_some() => None,
         Some(fm) => match fm.get(key) {
@@ -408,7 +415,7 @@ pub fn create_from_template(
     base: &str,
     captures: &[(String, String)],
 ) -> Option<(String, String)> {
-    let template = kind.template.as_ref()?;
+    kind.template.as_ref()?;
     let rel = fill(kind.paths.iter().find(|p| !p.contains('*'))?, captures);
     if rel.contains('{') {
         return None;
@@ -417,6 +424,18 @@ pub fn create_from_template(
     if ws.artifacts.contains_key(&path) || ws.root.join(&path).exists() {
         return None;
     }
+    let text = template_text(from, kind, &path, captures)?;
+    Some((path, text))
+}
+
+/// The text of a new `kind` artifact at `path`, made for the work of `from`.
+pub fn template_text(
+    from: &Artifact,
+    kind: &Kind,
+    path: &str,
+    captures: &[(String, String)],
+) -> Option<String> {
+    let template = kind.template.as_ref()?;
     let name = display_name(from, captures);
     let mut vars: Vec<(String, String)> = captures.to_vec();
     vars.push(("name".into(), name.clone()));
@@ -433,11 +452,11 @@ pub fn create_from_template(
         .filter(|p| Some(p.kind.as_str()) == from.class.kind())
     {
         if let Some(field) = &p.via {
-            let value = crate::rules::relative_link(&path, &from.path);
+            let value = crate::rules::relative_link(path, &from.path);
             text = set_template_field(&text, field, &value);
         }
     }
-    Some((path, text))
+    Some(text)
 }
 
 /// Replaces (or adds) `field:` in a template's frontmatter.
@@ -505,7 +524,7 @@ fn date_of(art: &Artifact) -> Option<String> {
 pub use crate::time::today;
 
 /// "Rename spec folder to YYYY-MM-DD-name" for a folder whose capture breaks its shape.
-fn rename_folder(ws: &Workspace, art: &Artifact) -> Vec<Action> {
+fn rename_folder(ws: &Workspace, art: &Artifact, text: &str) -> Vec<Action> {
     let Some(flavor) = ws.flavor_of(art) else {
         return Vec::new();
     };
@@ -540,11 +559,20 @@ fn rename_folder(ws: &Workspace, art: &Artifact) -> Vec<Action> {
         if ws.root.join(&to).exists() {
             continue;
         }
-        let mut ops = vec![FileOp::Rename {
+        let text_of = |p: &str| {
+            if p == art.path {
+                Some(text.to_string())
+            } else {
+                std::fs::read_to_string(ws.root.join(p)).ok()
+            }
+        };
+        let moves = [super::rename::Move {
             from: from.clone(),
             to: to.clone(),
         }];
-        ops.extend(relink(ws, &from, &to));
+        // Edits name the files where they are now: they go before the rename.
+        let mut ops = super::rename::file_moves(ws, &moves, &text_of);
+        ops.push(FileOp::Rename { from, to });
         out.push(Action {
             title: format!("Rename folder to `{fixed}`"),
             kind: ActionKind::QuickFix,
@@ -585,43 +613,6 @@ fn fix_folder_name(value: &str) -> String {
     } else {
         format!("{date}-{}", words.join("-"))
     }
-}
-
-/// Edits to other artifacts' links that point into a renamed folder.
-fn relink(ws: &Workspace, from: &str, to: &str) -> Vec<FileOp> {
-    let mut out = Vec::new();
-    let prefix = format!("{from}/");
-    for a in ws.artifacts.values() {
-        if a.path.starts_with(&prefix) {
-            continue; // moves with the folder; its relative links stay right
-        }
-        let mut edits = Vec::new();
-        for l in &a.links {
-            let Some(target) = crate::rules::links::target(ws, &a.path, &l.dest) else {
-                continue;
-            };
-            let Some(rest) = target.strip_prefix(&prefix) else {
-                continue;
-            };
-            let fragment = l
-                .dest
-                .split_once('#')
-                .map(|(_, f)| format!("#{f}"))
-                .unwrap_or_default();
-            let new = format!(
-                "{}{fragment}",
-                crate::rules::relative_link(&a.path, &format!("{to}/{rest}"))
-            );
-            edits.push((l.dest_range, new));
-        }
-        if !edits.is_empty() {
-            out.push(FileOp::Edit {
-                path: a.path.clone(),
-                edits,
-            });
-        }
-    }
-    out
 }
 
 #[cfg(test)]

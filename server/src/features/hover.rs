@@ -1,4 +1,5 @@
-//! Hover: what the flavor schema expects at a frontmatter key or a heading.
+//! Hover: what the flavor schema expects at a frontmatter key or a heading;
+//! declared code paths and routes are described by `code_links`.
 
 use crate::artifact::Artifact;
 use crate::artifact::sections::{heading_matches, matched};
@@ -12,6 +13,9 @@ pub fn hover(
     offset: u32,
 ) -> Option<(String, crate::text::TextRange)> {
     if let Some(h) = super::command_hover::hover(ws, art, offset) {
+        return Some(h);
+    }
+    if let Some(h) = super::code_links::hover(ws, art, offset) {
         return Some(h);
     }
     let kind = ws.kind_of(art)?;
@@ -181,6 +185,9 @@ fn title_doc(ws: &Workspace, art: &Artifact, kind: &Kind) -> String {
     }
     if let Some(line) = timeline(ws, art) {
         t.push_str(&format!("\n\n{line}"));
+    }
+    if let Some(routes) = super::code_links::routes_doc(ws, art) {
+        t.push_str(&format!("\n\n{routes}"));
     }
     if !kind.title.patterns.is_empty() {
         t.push_str(&format!(

@@ -2,10 +2,16 @@
 //! engine types (byte ranges); the LSP face converts them.
 
 pub mod actions;
+pub mod anchors;
+pub mod code_links;
 pub mod command_actions;
 pub mod command_hover;
+pub mod complete_links;
 pub mod completion;
 pub mod folding;
 pub mod hover;
+pub mod rename;
+pub mod routes;
 pub mod status;
 pub mod symbols;
+pub mod trace;

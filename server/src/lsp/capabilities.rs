@@ -39,6 +39,12 @@ pub fn client_caps(params: &InitializeParams) -> ClientCaps {
                         && r.contains(&ResourceOperationKind::Rename)
                 })
         }),
+        link_tooltips: c
+            .text_document
+            .as_ref()
+            .and_then(|t| t.document_link.as_ref())
+            .and_then(|l| l.tooltip_support)
+            .unwrap_or(false),
     }
 }
 
@@ -89,16 +95,34 @@ pub fn server_caps(client: &ClientCaps, enc: PositionEncodingKind) -> ServerCapa
         document_symbol_provider: Some(OneOf::Left(true)),
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
-        completion_provider: Some(CompletionOptions {
-            trigger_characters: Some(vec!["/".into(), "-".into(), " ".into()]),
-            ..Default::default()
-        }),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR]),
             ..Default::default()
         })),
         code_lens_provider: Some(CodeLensOptions {
             resolve_provider: Some(false),
+        }),
+        document_link_provider: Some(DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        }),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })),
+        completion_provider: Some(CompletionOptions {
+            // Links: `(`, `/`, `#`; command lines: `/`, `-` and the space before an argument.
+            trigger_characters: Some(
+                super::link_completion::TRIGGERS
+                    .iter()
+                    .chain(&["-", " "])
+                    .map(|c| c.to_string())
+                    .collect(),
+            ),
+            ..Default::default()
         }),
         execute_command_provider: Some(ExecuteCommandOptions {
             commands: super::commands::COMMANDS
@@ -115,6 +139,7 @@ pub fn server_caps(client: &ClientCaps, enc: PositionEncodingKind) -> ServerCapa
             file_operations: Some(WorkspaceFileOperationsServerCapabilities {
                 did_create: Some(file_ops.clone()),
                 did_rename: Some(file_ops.clone()),
+                will_rename: Some(file_ops.clone()),
                 did_delete: Some(file_ops),
                 ..Default::default()
             }),

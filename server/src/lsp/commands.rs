@@ -21,6 +21,7 @@ pub const COMMANDS: &[&str] = &[
     "agentops.bundleLoad",
     "agentops.bundleList",
     "agentops.open",
+    "agentops.route",
 ];
 
 /// Brings every open document's artifact up to date (reports reflect what
@@ -76,6 +77,7 @@ pub async fn execute(state: &Arc<State>, command: &str, args: &[Value]) -> Resul
         "agentops.bundleLoad" => Ok(Some(super::bundle_commands::load(state, args).await?)),
         "agentops.bundleList" => Ok(Some(super::bundle_commands::list(state, args).await?)),
         "agentops.open" => Ok(Some(super::bundle_commands::open(state, args).await?)),
+        "agentops.route" => super::route::execute(state, args).await,
         other => Err(Error::invalid_params(format!(
             "unknown command `{other}`; known: {}",
             COMMANDS.join(", ")

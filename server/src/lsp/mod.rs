@@ -9,8 +9,12 @@ mod convert;
 mod document;
 mod guard;
 mod index;
+mod link_completion;
+mod navigation;
 mod phase_commands;
 mod publish;
+mod rename;
+mod route;
 mod server;
 mod state;
 
@@ -30,6 +34,7 @@ const CONCURRENCY: usize = 32;
 pub fn service() -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
     LspService::build(Backend::new)
         .custom_method("agentops/status", Backend::status_request)
+        .custom_method("agentops/specsForPath", Backend::specs_for_path)
         .finish()
 }
 

@@ -32,7 +32,7 @@ impl Backend {
         }
     }
 
-    fn client(&self) -> &Client {
+    pub(super) fn client(&self) -> &Client {
         &self.state.client
     }
 
@@ -52,7 +52,7 @@ impl Backend {
     }
 
     /// Brings the index up to date with `uri` (for requests that read it).
-    async fn fresh(&self, uri: &Uri) -> Option<(Arc<Root>, String)> {
+    pub(super) async fn fresh(&self, uri: &Uri) -> Option<(Arc<Root>, String)> {
         let (st, u) = (self.state.clone(), uri.clone());
         if let Ok(Some(done)) = blocking(move || analysis::analyze(&st, &u)).await {
             let state = self.state.clone();
@@ -133,7 +133,7 @@ fn change_of(t: FileChangeType) -> Change {
     }
 }
 
-fn path_of(uri: &str) -> Option<std::path::PathBuf> {
+pub(super) fn path_of(uri: &str) -> Option<std::path::PathBuf> {
     uri.parse::<Uri>()
         .ok()?
         .to_file_path()
@@ -562,6 +562,12 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         guard(self.client(), "textDocument/completion", async {
+            // Inside a link destination: paths and headings.
+            let links = self.link_completions(&params).await?;
+            if !links.is_empty() {
+                return Ok(Some(CompletionResponse::Array(links)));
+            }
+            // On a command line: commands, flags and their arguments.
             let pos = params.text_document_position;
             let uri = pos.text_document.uri;
             let Some((root, rel)) = self.fresh(&uri).await else {
@@ -613,6 +619,42 @@ impl LanguageServer for Backend {
             .await
         })
         .await
+    }
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        self.document_links(params).await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        self.definition(params).await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        self.references_request(params).await
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        self.workspace_symbols(params).await
+    }
+
+    async fn will_rename_files(&self, params: RenameFilesParams) -> Result<Option<WorkspaceEdit>> {
+        self.will_rename(params).await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        self.prepare_heading_rename(params).await
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        self.rename_heading(params).await
     }
 }
 

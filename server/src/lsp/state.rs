@@ -39,6 +39,8 @@ pub struct ClientCaps {
     pub show_document: bool,
     /// The client applies `documentChanges` with create and rename operations.
     pub resource_ops: bool,
+    /// The client shows `tooltip` on document links.
+    pub link_tooltips: bool,
 }
 
 /// One workspace folder and its index.

@@ -142,7 +142,8 @@ pub fn resolve(root: &Path, from: &str, dest: &str) -> Option<PathBuf> {
     Some(normalize(&base.join(dest)))
 }
 
-fn normalize(p: &Path) -> PathBuf {
+/// `a/./b/../c` → `a/c`, without touching the file system.
+pub fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {

@@ -4,11 +4,13 @@
 //! default severity from `RULES`; `agentops.toml` may change or silence it.
 
 mod bundles;
+mod code_paths;
 mod commands;
 mod frontmatter;
 pub mod links;
 mod paths;
 mod phases;
+mod routes;
 mod sections;
 mod status;
 
@@ -195,6 +197,11 @@ pub const RULES: &[Rule] = &[
         default: Severity::Error,
         summary: "`agentops.toml` is malformed.",
     },
+    Rule {
+        code: "route-stale",
+        default: Severity::Hint,
+        summary: "An artifact changed after the artifact its route names.",
+    },
 ];
 
 pub fn rule(code: &str) -> Option<&'static Rule> {
@@ -291,6 +298,7 @@ pub fn check_artifact(ws: &Workspace, art: &Artifact) -> Vec<Diagnostic> {
         // Judging a work item needs all of it: not before the index is complete.
         if ws.complete {
             phases::check(ws, art, kind, &mut sink);
+            code_paths::check(ws, art, &mut sink);
         }
     }
     links::check(ws, art, &mut sink);
@@ -301,6 +309,7 @@ pub fn check_artifact(ws: &Workspace, art: &Artifact) -> Vec<Diagnostic> {
             bundles::check(ws, art, &mut sink);
         }
     }
+    routes::check(ws, art, &mut sink);
     sink.out
         .sort_by_key(|d| (d.range.start, d.range.end, d.code));
     sink.out

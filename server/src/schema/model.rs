@@ -106,6 +106,10 @@ pub struct Kind {
     pub prerequisites: Vec<Prerequisite>,
     #[serde(default)]
     pub code_paths: Vec<CodePathSource>,
+    /// Frontmatter field listing the artifacts of other flavors that depend
+    /// on this one (cross-flavor routes).
+    #[serde(default)]
+    pub routes: Option<String>,
     /// Section ids (or `title`) that a context bundle digest keeps.
     #[serde(default)]
     pub essential_sections: Vec<String>,

@@ -98,6 +98,20 @@ impl Frontmatter {
     }
 }
 
+impl FmField {
+    /// A scalar, or each scalar of a list, as text with its range.
+    pub fn text_items(&self) -> Vec<(String, TextRange)> {
+        match &self.value {
+            FmValue::Str(s) => vec![(s.clone(), self.value_range)],
+            FmValue::List(items) => items
+                .iter()
+                .filter_map(|i| Some((i.value.as_text()?, i.range)))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// Where the frontmatter block is, if the text starts with one.
 struct Block {
     open: TextRange,

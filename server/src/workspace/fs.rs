@@ -20,7 +20,14 @@ pub struct FsProbe {
     entries: DashMap<PathBuf, Entry>,
     /// Heading slugs of markdown files that are not artifacts (READMEs, docs).
     slugs: DashMap<PathBuf, Arc<Vec<String>>>,
+    /// Root-relative files a glob matches, by glob.
+    globs: DashMap<String, Arc<Vec<String>>>,
+    lines: DashMap<PathBuf, Option<u32>>,
 }
+
+/// Walks stop after this many files: a glob over a huge tree answers
+/// "many", not an exact count.
+pub const MAX_WALK: usize = 10_000;
 
 /// Files larger than this are not parsed for anchors.
 const MAX_ANCHOR_FILE: u64 = 4 << 20;
@@ -32,6 +39,8 @@ impl FsProbe {
             memo,
             entries: DashMap::new(),
             slugs: DashMap::new(),
+            globs: DashMap::new(),
+            lines: DashMap::new(),
         }
     }
 
@@ -58,6 +67,51 @@ impl FsProbe {
     pub fn invalidate(&self, path: &Path) {
         self.entries.remove(path);
         self.slugs.remove(path);
+        self.lines.remove(path);
+        // Any glob may cover the path; globs are few and cheap to redo.
+        self.globs.clear();
+    }
+
+    /// Root-relative files matching `glob` (a root-relative pattern), sorted,
+    /// at most `MAX_WALK` of them.
+    pub fn glob_files(&self, glob: &str) -> Arc<Vec<String>> {
+        if let Some(g) = self.globs.get(glob) {
+            return g.clone();
+        }
+        let found = Arc::new(walk_glob(&self.root, glob));
+        if self.memo {
+            self.globs.insert(glob.to_string(), found.clone());
+        }
+        found
+    }
+
+    /// Lines in a text file (a last line without a newline counts).
+    pub fn line_count(&self, path: &Path) -> Option<u32> {
+        if let Some(n) = self.lines.get(path) {
+            return *n;
+        }
+        let n = count_lines(path);
+        if self.memo {
+            self.lines.insert(path.to_path_buf(), n);
+        }
+        n
+    }
+
+    /// Files under a folder and their lines, walked as the scan walks.
+    pub fn folder_stats(&self, dir: &Path) -> FolderStats {
+        let mut stats = FolderStats::default();
+        for e in walker(dir).build().filter_map(Result::ok) {
+            if !e.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            if stats.files == MAX_WALK {
+                stats.truncated = true;
+                break;
+            }
+            stats.files += 1;
+            stats.lines += u64::from(self.line_count(e.path()).unwrap_or(0));
+        }
+        stats
     }
 
     pub fn heading_slugs(&self, path: &Path) -> Arc<Vec<String>> {
@@ -70,6 +124,87 @@ impl FsProbe {
         }
         slugs
     }
+}
+
+/// A folder's entries as (name, is a folder), sorted; what the scan never
+/// enters (`.git`, `node_modules`, `target`) left out.
+pub fn list_dir(dir: &Path) -> Vec<(String, bool)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, bool)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let dir = e.file_type().ok()?.is_dir();
+            let skipped = matches!(name.as_str(), ".git" | "node_modules" | "target");
+            (!skipped).then_some((name, dir))
+        })
+        .take(MAX_WALK)
+        .collect();
+    out.sort();
+    out
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct FolderStats {
+    pub files: usize,
+    pub lines: u64,
+    /// The walk stopped at `MAX_WALK` files.
+    pub truncated: bool,
+}
+
+/// A walk that skips what the scan skips: gitignored files, `.git`,
+/// `node_modules`, `target`.
+pub fn walker(dir: &Path) -> ignore::WalkBuilder {
+    let mut b = ignore::WalkBuilder::new(dir);
+    b.hidden(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .parents(true)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            !matches!(name.as_ref(), ".git" | "node_modules" | "target")
+        });
+    b
+}
+
+fn walk_glob(root: &Path, glob: &str) -> Vec<String> {
+    let Some(matcher) = crate::workspace::code_map::matcher(glob) else {
+        return Vec::new();
+    };
+    let base = root.join(crate::workspace::code_map::glob_base(glob));
+    if !base.is_dir() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for e in walker(&base).build().filter_map(Result::ok) {
+        if !e.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        if let Some(rel) = super::scan::relative(root, e.path())
+            && matcher.is_match(&rel)
+        {
+            out.push(rel);
+            if out.len() == MAX_WALK {
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn count_lines(path: &Path) -> Option<u32> {
+    if std::fs::metadata(path).ok()?.len() > MAX_ANCHOR_FILE {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
+    let last_open = bytes.last().is_some_and(|&b| b != b'\n');
+    Some(crate::text::to_u32(newlines + usize::from(last_open)))
 }
 
 fn read_slugs(path: &Path) -> Option<Vec<String>> {

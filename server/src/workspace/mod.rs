@@ -2,10 +2,12 @@
 
 mod cache;
 mod classify;
+pub mod code_map;
 pub mod fs;
 pub mod items;
 mod load;
 pub mod phases;
+pub mod routes;
 mod scan;
 
 use std::collections::{BTreeMap, HashMap};
