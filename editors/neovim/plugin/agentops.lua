@@ -17,6 +17,14 @@ vim.api.nvim_create_user_command("AgentopsAdvance", function()
   agentops().advance()
 end, { desc = "agentops: move the current artifact's work item to its next phase" })
 
+vim.api.nvim_create_user_command("AgentopsSpecs", function(args)
+  agentops().specs(args.args)
+end, {
+  nargs = "?",
+  complete = "file",
+  desc = "agentops: the specs and plans that produce or touch this file (or PATH), in the quickfix list",
+})
+
 vim.api.nvim_create_user_command("AgentopsBundleSave", function(args)
   if args.args ~= "" then
     agentops().bundle_save(args.args, args.bang)

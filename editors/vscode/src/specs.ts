@@ -14,6 +14,10 @@ export interface SpecRef {
   workItem: string;
   phase: string | null;
   relation: string;
+  // The entry as the artifact wrote it (a path or a glob such as `src/payments/**`).
+  declared?: string;
+  // The artifact's work item has finished its phases.
+  done?: boolean;
   range?: LspRange | null;
 }
 
@@ -34,8 +38,8 @@ export function specPickItems(answer: SpecsForPath | null | undefined): SpecPick
   if (!answer) return [];
   return answer.artifacts.map((a) => ({
     label: a.path,
-    description: `${a.relation} · ${a.kind}`,
-    detail: `${a.flavor} / ${a.workItem}${a.phase ? ` — phase ${a.phase}` : ""}`,
+    description: `${a.relation}${a.declared ? ` ${a.declared}` : ""} · ${a.kind}`,
+    detail: `${a.flavor} / ${a.workItem} — ${a.done ? "done" : a.phase ? `phase ${a.phase}` : "no phase"}`,
     uri: a.uri,
     range: a.range,
   }));

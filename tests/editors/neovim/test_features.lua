@@ -94,6 +94,37 @@ h.test("completion after / in a command block: the slash commands, applied as Ne
   vim.cmd("silent! edit!")
 end)
 
+h.test(":AgentopsSpecs from a code file: the tasks that produce it, the spec that touches it", function()
+  h.open(ws .. "/agentops/product-dev/product/mission.md")
+  vim.cmd.edit(ws .. "/src/auth/session.ts")
+  vim.cmd("AgentopsSpecs")
+  local qf = h.wait("the quickfix list", function()
+    local l = vim.fn.getqflist({ title = 1, items = 1 })
+    return #l.items > 0 and l
+  end)
+  h.eq("agentops: specs for src/auth/session.ts", qf.title, "title")
+  local got = {}
+  for _, it in ipairs(qf.items) do
+    local name = vim.fn.bufname(it.bufnr):gsub("^.*/my%-startup/", "")
+    table.insert(got, { name, it.lnum, it.col, it.text })
+  end
+  h.eq({
+    {
+      "agentops/product-dev/specs/2025-11-06-user-authentication/tasks.md",
+      28,
+      61,
+      "produces `src/auth/session.ts` — tasks of 2025-11-06-user-authentication, done",
+    },
+    {
+      "agentops/product-dev/specs/2025-11-08-notification-system/spec.md",
+      45,
+      4,
+      "touches `src/auth/session.ts` — spec of 2025-11-08-notification-system, phase verification",
+    },
+  }, got, "quickfix items")
+  vim.cmd("cclose")
+end)
+
 h.test(":AgentopsBundleSave then :AgentopsBundleLoad", function()
   h.open(ws .. "/agentops/infrastructure-ops/plans/k8s-upgrade-plan.md")
   vim.cmd("AgentopsBundleSave k8s-upgrade-implementation")

@@ -196,6 +196,40 @@ function M.bundle_load(name, cb)
   end)
 end
 
+-- :AgentopsSpecs [path] — the specs and plans that produce or touch a file or folder
+-- (default: the current buffer's file), in the quickfix list.
+function M.specs(path, cb)
+  local target = (path and path ~= "") and vim.fn.fnamemodify(path, ":p") or vim.api.nvim_buf_get_name(0)
+  if target == "" then
+    notify("no file: give a path, or run it from a file's buffer", vim.log.levels.WARN)
+    return false
+  end
+  local client = M.client(0)
+  return call("agentops/specsForPath", { uri = vim.uri_from_fname(target) }, function(answer)
+    if answer == nil or answer == vim.NIL then
+      notify(vim.fn.fnamemodify(target, ":~:.") .. " is outside every agentops root", vim.log.levels.WARN)
+      return
+    end
+    local items = {}
+    for _, a in ipairs(answer.artifacts) do
+      local loc = vim.lsp.util.locations_to_items({ { uri = a.uri, range = a.range } }, client.offset_encoding)[1]
+      local phase = (a.phase ~= nil and a.phase ~= vim.NIL) and a.phase or "?"
+      local state = a.done == true and "done" or ("phase " .. phase)
+      loc.text = string.format("%s `%s` — %s of %s, %s", a.relation, a.declared or answer.path, a.kind, a.workItem, state)
+      table.insert(items, loc)
+    end
+    vim.fn.setqflist({}, " ", { title = "agentops: specs for " .. answer.path, items = items })
+    if #items == 0 then
+      notify("no spec or plan produces or touches " .. answer.path)
+    else
+      vim.cmd("copen")
+    end
+    if cb then
+      cb(answer, items)
+    end
+  end)
+end
+
 -- Bundle names for completion (asks the server synchronously, briefly).
 function M.bundle_names()
   local client = M.client(0)

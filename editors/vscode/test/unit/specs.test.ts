@@ -16,17 +16,38 @@ test("specsForPath answers become picks that open at the declaring line", () => 
         workItem: "2025-11-06-user-authentication",
         phase: "spec",
         relation: "produces",
+        declared: "src/auth/**",
+        done: false,
         range,
+      },
+      {
+        uri: "file:///r/agentops/product-dev/specs/2025-11-06-user-authentication/tasks.md",
+        path: "agentops/product-dev/specs/2025-11-06-user-authentication/tasks.md",
+        flavor: "product-dev",
+        kind: "tasks",
+        workItem: "2025-11-06-user-authentication",
+        phase: "implementation",
+        relation: "produces",
+        declared: "src/auth/login.ts",
+        done: true,
+        range: null,
       },
     ],
   });
   assert.deepEqual(items, [
     {
       label: "agentops/product-dev/specs/2025-11-06-user-authentication/spec.md",
-      description: "produces · spec",
+      description: "produces src/auth/** · spec",
       detail: "product-dev / 2025-11-06-user-authentication — phase spec",
       uri: "file:///r/agentops/product-dev/specs/2025-11-06-user-authentication/spec.md",
       range,
+    },
+    {
+      label: "agentops/product-dev/specs/2025-11-06-user-authentication/tasks.md",
+      description: "produces src/auth/login.ts · tasks",
+      detail: "product-dev / 2025-11-06-user-authentication — done",
+      uri: "file:///r/agentops/product-dev/specs/2025-11-06-user-authentication/tasks.md",
+      range: null,
     },
   ]);
 });
