@@ -274,3 +274,167 @@ fn trace_of_an_unclaimed_path_exits_one() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Writes `(path, text)` files under a fresh temporary root.
+fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+    dir
+}
+
+const SPEC_KIT_SPEC: &str = "# Feature Specification: Alerts\n\n**Status**: Draft\n\n## User Scenarios & Testing *(mandatory)*\n\n## Requirements *(mandatory)*\n\n- **FR-001**: alert [NEEDS CLARIFICATION: when?]\n";
+
+#[test]
+fn status_shows_the_layouts_detected_without_configuration() {
+    let dir = workspace(&[
+        (
+            ".specify/memory/constitution.md",
+            "# Tide Constitution\n\n## Core Principles\n\n## Governance\n",
+        ),
+        ("specs/001-alerts/spec.md", SPEC_KIT_SPEC),
+        (
+            "thoughts/shared/research/2025-01-08-alerts.md",
+            "# Research: Alerts\n\n## Research Question\n## Summary\n## Detailed Findings\n",
+        ),
+        (
+            "agent-os/product/roadmap.md",
+            "# Product Roadmap\n\n1. [ ] Alerts `S`\n",
+        ),
+        ("docs/specs/notes.md", "# Not a layout\n"),
+    ]);
+    let out = bin()
+        .args(["status", "--no-cache"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let layouts: Vec<&str> = text
+        .lines()
+        .skip_while(|l| *l != "layouts")
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    assert_eq!(
+        layouts,
+        [
+            "  product-dev  agent-os/                 (found agent-os)",
+            "  spec-kit     specs/, .specify/memory/  (found .specify)",
+            "  rpi          thoughts/shared/          (found thoughts/shared)",
+        ],
+        "{text}"
+    );
+    assert!(text.contains("001-alerts"), "{text}");
+    let out = bin()
+        .args(["status", "--no-cache", "--json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let spec_kit = v["layouts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["flavor"] == "spec-kit")
+        .unwrap();
+    assert_eq!(spec_kit["source"], "detected");
+    assert_eq!(spec_kit["evidence"], ".specify");
+    assert_eq!(
+        spec_kit["folders"],
+        serde_json::json!(["specs", ".specify/memory"])
+    );
+}
+
+#[test]
+fn detection_is_overridden_in_agentops_toml() {
+    let files = [
+        ("specs/alerts/spec.md", SPEC_KIT_SPEC),
+        ("thoughts/shared/plans/x.md", "# X Implementation Plan\n"),
+    ];
+    let dir = workspace(&files);
+    let run = |dir: &Path| {
+        let out = bin()
+            .args(["check", "--no-cache"])
+            .arg(dir)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // specs/ without .specify/ or specs/NNN-name/ is not spec-kit's.
+    let before = run(dir.path());
+    assert!(!before.contains("specs/alerts"), "{before}");
+    assert!(before.contains("thoughts/shared/plans/x.md"), "{before}");
+    std::fs::write(
+        dir.path().join("agentops.toml"),
+        "[flavors]\nenable = [\"spec-kit\"]\ndisable = [\"rpi\"]\n",
+    )
+    .unwrap();
+    let after = run(dir.path());
+    assert!(
+        after.contains("specs/alerts/spec.md:9:21: info[needs-clarification]"),
+        "{after}"
+    );
+    assert!(!after.contains("thoughts/"), "{after}");
+    let out = bin()
+        .args(["status", "--no-cache"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("spec-kit  specs/  (enabled in agentops.toml)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn stats_report_files_kinds_template_evidence_and_severities() {
+    let dir = workspace(&[
+        (
+            ".specify/memory/constitution.md",
+            "# Tide Constitution\n\n## Core Principles\n\n## Governance\n",
+        ),
+        ("specs/001-alerts/spec.md", SPEC_KIT_SPEC),
+        (
+            "specs/001-alerts/plan.md",
+            "# Plan notes\n\nNot the plan template.\n",
+        ),
+        ("specs/001-alerts/scratch.md", "scratch\n"),
+        (
+            "specs/002-export/spec.md",
+            "# Feature Specification: Export\n\nSee [the plan](plan.md).\n",
+        ),
+    ]);
+    let out = bin()
+        .args(["check", "--no-cache", "--stats"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let stats = text
+        .split_once("\nfiles seen:")
+        .map(|(_, s)| s)
+        .unwrap_or("");
+    assert_eq!(
+        stats,
+        " 5
+  3 following their kind's template, 1 not (checked as notes only), 1 of no kind
+by kind:
+       1  spec-kit/(unknown)
+       1  spec-kit/constitution
+       1  spec-kit/plan  (1 not following)
+       2  spec-kit/spec
+diagnostics: 1 errors, 2 warnings, 3 infos, 0 hints
+       1  error   link-broken
+       2  warning section-missing
+       1  info    artifact-unknown
+       1  info    needs-clarification
+       1  info    template-mismatch
+",
+        "{text}"
+    );
+}

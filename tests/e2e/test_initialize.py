@@ -110,6 +110,7 @@ WATCHERS = [
     {"globPattern": "**/agentops.toml"},
     {"globPattern": "**/.agentops/bundles/**"},
     {"globPattern": "**/.agents/bundles/**"},
+    {"globPattern": "**/*.md"},
 ]
 
 

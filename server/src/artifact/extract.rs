@@ -109,6 +109,16 @@ fn fill(art: &mut Artifact, text: &str, blocks: Blocks, inlines: Inlines, kind: 
     art.link_defs = blocks.link_defs;
     art.tasks = blocks.tasks;
     art.labels = blocks.labels;
+    if let Some(kind) = kind.filter(|k| !k.markers.is_empty()) {
+        let body = art.frontmatter.as_ref().map_or(0, |f| f.range.end as usize);
+        let code: Vec<TextRange> = blocks
+            .code_blocks
+            .iter()
+            .map(|c| c.range)
+            .chain(inlines.code_spans.iter().map(|c| widen(c.range)))
+            .collect();
+        art.markers = super::markers::find(text, kind, body, &code);
+    }
     art.code_blocks = blocks.code_blocks;
     art.path_spans = inlines
         .code_spans
@@ -119,6 +129,11 @@ fn fill(art: &mut Artifact, text: &str, blocks: Blocks, inlines: Inlines, kind: 
         art.status = status(art, kind);
         art.code_paths = code_paths(art, kind);
     }
+}
+
+/// A code span's content range grown by one byte each side, over its backticks.
+fn widen(r: TextRange) -> TextRange {
+    TextRange::new(r.start.saturating_sub(1), r.end + 1)
 }
 
 fn sections(blocks: &Blocks, len: u32) -> Vec<SectionNode> {

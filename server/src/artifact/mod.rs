@@ -2,6 +2,7 @@
 
 pub mod commands;
 mod extract;
+mod markers;
 mod model;
 pub mod sections;
 

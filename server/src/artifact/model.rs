@@ -31,6 +31,8 @@ pub struct Artifact {
     pub commands: Vec<CommandUse>,
     pub code_paths: Vec<CodePath>,
     pub status: Option<Status>,
+    /// Markers of unfinished text the kind declares (`[NEEDS CLARIFICATION: …]`).
+    pub markers: Vec<MarkerUse>,
     /// Why the file could not be read or parsed in full, if it could not.
     pub problem: Option<Problem>,
 }
@@ -123,6 +125,16 @@ pub struct Status {
     pub range: TextRange,
     /// `frontmatter` or the label's name.
     pub source: String,
+}
+
+/// One marker of unfinished text found in the artifact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarkerUse {
+    /// Index into the kind's `markers`.
+    pub marker: usize,
+    /// The text between the marker's start and end, trimmed.
+    pub text: String,
+    pub range: TextRange,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

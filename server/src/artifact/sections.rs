@@ -8,7 +8,9 @@ use crate::schema::{Kind, Section};
 
 use super::model::{Artifact, SectionNode};
 
-/// Lowercase, leading numbering / emoji / punctuation and a trailing colon removed.
+/// Lowercase, leading numbering / emoji / punctuation, a trailing colon
+/// (ASCII or full-width) and a trailing annotation in parentheses
+/// (`*(mandatory)*`, `(REVISED Feb 2026)`, `（复查）`) removed.
 pub fn normalize(heading: &str) -> String {
     let mut s = heading.trim();
     // Leading emoji and symbols.
@@ -24,11 +26,104 @@ pub fn normalize(heading: &str) -> String {
             s = rest.trim_start();
         }
     }
-    let s = s.trim_end().trim_end_matches(':').trim_end();
+    let s = strip_annotation(s.trim_end());
+    let s = s.trim_end_matches([':', '：']).trim_end();
     s.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+/// The text without one trailing parenthesized annotation, emphasis
+/// marks around it included, when text remains before it.
+fn strip_annotation(s: &str) -> &str {
+    let t = s.trim_end_matches(['*', '_']).trim_end();
+    let (open, close) = if t.ends_with(')') {
+        ('(', ')')
+    } else if t.ends_with('）') {
+        ('（', '）')
+    } else {
+        return s;
+    };
+    let Some(body) = t.strip_suffix(close) else {
+        return s;
+    };
+    let Some(i) = body.rfind(open) else {
+        return s;
+    };
+    let before = body
+        .get(..i)
+        .unwrap_or("")
+        .trim_end_matches(['*', '_'])
+        .trim_end();
+    if before.chars().any(char::is_alphanumeric) {
+        before
+    } else {
+        s
+    }
+}
+
+/// Whether a title matches a pattern such as `Specification: {name}`, each
+/// `{…}` standing for some text, compared as headings are.
+pub fn title_matches(pattern: &str, title: &str) -> bool {
+    let title = normalize(title);
+    let mut parts: Vec<String> = Vec::new();
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        parts.push(rest.get(..open).unwrap_or("").to_lowercase());
+        rest = match rest.get(open..).and_then(|r| r.find('}')) {
+            Some(close) => rest.get(open + close + 1..).unwrap_or(""),
+            None => "",
+        };
+    }
+    let last = normalize(rest);
+    let free = !parts.is_empty();
+    if !free {
+        return normalize(pattern) == title;
+    }
+    let mut at = 0;
+    for (i, p) in parts.iter().enumerate() {
+        let p = p.split_whitespace().collect::<Vec<_>>().join(" ");
+        let p = p.replace('：', ":");
+        let hay = title.replace('：', ":");
+        let Some(found) = hay.get(at..).and_then(|h| h.find(p.as_str())) else {
+            return false;
+        };
+        if i == 0 && found != 0 {
+            return false;
+        }
+        at += found + p.len();
+    }
+    last.is_empty()
+        || title
+            .get(at..)
+            .is_some_and(|t| t.trim_end().ends_with(&last))
+}
+
+/// Whether the artifact shows enough of its kind's template for the
+/// template's checks to apply at their own severity (`evidence`).
+pub fn follows_template(art: &Artifact, kind: &Kind) -> bool {
+    let Some(e) = &kind.evidence else {
+        return true;
+    };
+    if e.title
+        && let Some(t) = art.title()
+        && kind
+            .title
+            .patterns
+            .iter()
+            .any(|p| title_matches(p, &t.text))
+    {
+        return true;
+    }
+    if e.sections == 0 {
+        return !e.title;
+    }
+    let found = matched(art, kind);
+    let mut ids: Vec<usize> = found.iter().map(|&(s, _)| s).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len() >= e.sections
 }
 
 pub fn heading_matches(section: &Section, text: &str) -> bool {
@@ -102,5 +197,45 @@ mod tests {
         assert_eq!(normalize("2) Scope"), "scope");
         assert_eq!(normalize("1.5x Speed"), "1.5x speed");
         assert_eq!(normalize("Phase 1: Setup"), "phase 1: setup");
+        assert_eq!(
+            normalize("User Scenarios & Testing *(mandatory)*"),
+            "user scenarios & testing"
+        );
+        assert_eq!(
+            normalize("Execution Order (REVISED Feb 2026)"),
+            "execution order"
+        );
+        assert_eq!(normalize("宪法检查（Phase 1 设计后复查）"), "宪法检查");
+        assert_eq!(normalize("格式："), "格式");
+        assert_eq!(normalize("(Optional)"), "(optional)");
+    }
+
+    #[test]
+    fn titles_match_patterns() {
+        assert!(title_matches(
+            "Specification: {name}",
+            "Specification: wger MCP"
+        ));
+        assert!(title_matches(
+            "Specification: {name}",
+            "🚀 specification:  Wger"
+        ));
+        assert!(!title_matches(
+            "Specification: {name}",
+            "Spec Requirements Document"
+        ));
+        assert!(title_matches(
+            "{name} Implementation Plan",
+            "Triage Command Implementation Plan"
+        ));
+        assert!(title_matches(
+            "Spec Requirements Document",
+            "Spec Requirements Document"
+        ));
+        assert!(title_matches(
+            "Implementation Plan: {name}",
+            "Implementation Plan：数据库"
+        ));
+        assert!(!title_matches("Tasks: {name}", "Spec Tasks"));
     }
 }

@@ -17,13 +17,23 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     }
     let mut ws = Workspace::new(root);
     let has_artifacts = root.join(ws.artifacts_dir()).is_dir()
-        || ws.schemas.root_folders().any(|r| root.join(r).is_dir());
+        || ws
+            .schemas
+            .layouts
+            .iter()
+            .any(|l| l.folders.iter().any(|f| root.join(f).is_dir()));
     if !has_artifacts {
+        let known: Vec<String> = ws
+            .schemas
+            .flavors
+            .iter()
+            .flat_map(|f| f.def.flavor.roots.iter().map(|r| format!("{r}/")))
+            .collect();
         eprintln!(
-            "agentops-lsp: no `{}/` folder in `{}`: nothing to check (artifacts live in {}/<flavor>/, bundles in .agentops/bundles/)",
+            "agentops-lsp: no `{}/` folder in `{}` and no known layout ({}): nothing to check",
             ws.artifacts_dir(),
             root.display(),
-            ws.artifacts_dir()
+            known.join(", ")
         );
         if ws.setup_diagnostics.is_empty() {
             return ExitCode::SUCCESS;
@@ -34,6 +44,9 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         (false, Some(dir)) => CacheMode::Dir(dir.clone()),
         (false, None) => CacheMode::default_dir(),
     };
+    for (code, level) in &args.rules {
+        ws.config.rules.insert(code.clone(), *level);
+    }
     let stats = workspace::scan(&mut ws, &cache);
     let diags = rules::check_workspace(&ws);
     let text = match args.format {

@@ -120,6 +120,9 @@ pub struct CheckArgs {
     /// Print files seen, per-kind counts and per-severity counts after the diagnostics.
     #[arg(long)]
     pub stats: bool,
+    /// Set a rule's severity for this run, over `agentops.toml`: `--rule code-path-missing=off`.
+    #[arg(long = "rule", value_name = "CODE=LEVEL", value_parser = parse_rule)]
+    pub rules: Vec<(String, crate::config::Level)>,
 }
 
 #[derive(clap::Args)]
@@ -160,4 +163,31 @@ pub fn main() -> ExitCode {
         Some(Command::Trace(args)) => trace::run(&args),
         Some(Command::Serve) | None => crate::lsp::run(),
     }
+}
+
+/// `CODE=LEVEL` with a known code and one of error, warning, info, hint, off.
+fn parse_rule(s: &str) -> Result<(String, crate::config::Level), String> {
+    use crate::config::Level;
+    let (code, level) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected CODE=LEVEL, got `{s}`"))?;
+    if crate::rules::rule(code).is_none() {
+        let hint = crate::rules::closest_code(code)
+            .map(|c| format!(" (did you mean `{c}`?)"))
+            .unwrap_or_default();
+        return Err(format!("unknown rule `{code}`{hint}"));
+    }
+    let level = match level {
+        "error" => Level::Error,
+        "warning" => Level::Warning,
+        "info" => Level::Info,
+        "hint" => Level::Hint,
+        "off" => Level::Off,
+        other => {
+            return Err(format!(
+                "`{other}` is not one of error, warning, info, hint, off"
+            ));
+        }
+    };
+    Ok((code.to_string(), level))
 }

@@ -31,6 +31,7 @@ pub fn run(args: &StatusArgs) -> ExitCode {
             }
         }
     } else if report.flavors.is_empty() {
+        print!("{}", status::layouts(&report.layouts));
         eprintln!("agentops-lsp: no work items in `{}`", args.root.display());
     } else {
         print!("{}", status::human(&report));

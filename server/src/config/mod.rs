@@ -76,6 +76,12 @@ pub struct FlavorsConfig {
     /// Folder under `agentops/` → flavor name.
     #[serde(default)]
     pub folders: BTreeMap<String, String>,
+    /// Flavors whose root folders are used even without detection evidence.
+    #[serde(default)]
+    pub enable: Vec<String>,
+    /// Flavors whose root folders are never used, even when detected.
+    #[serde(default)]
+    pub disable: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

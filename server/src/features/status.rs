@@ -3,12 +3,15 @@
 
 use serde::Serialize;
 
+use crate::schema::{Layout, LayoutSource};
 use crate::workspace::Workspace;
 use crate::workspace::phases::{self, ItemState};
 
 #[derive(Debug, Serialize)]
 pub struct Report {
     pub root: String,
+    /// Where each flavor's artifacts were found, and what showed it.
+    pub layouts: Vec<Layout>,
     pub flavors: Vec<FlavorStatus>,
 }
 
@@ -55,13 +58,14 @@ pub fn report(ws: &Workspace) -> Report {
     }
     Report {
         root: ws.root.display().to_string(),
+        layouts: ws.schemas.layouts.clone(),
         flavors,
     }
 }
 
 /// The report as text: one block per flavor, one line per work item.
 pub fn human(r: &Report) -> String {
-    let mut out = String::new();
+    let mut out = layouts(&r.layouts);
     for f in &r.flavors {
         out.push_str(&format!("{}\n", f.name));
         let width = f
@@ -81,6 +85,37 @@ pub fn human(r: &Report) -> String {
                 i.state.key, i.timeline
             ));
         }
+    }
+    out
+}
+
+/// The layouts block: one line per flavor folder or detected root folders.
+pub fn layouts(layouts: &[Layout]) -> String {
+    if layouts.is_empty() {
+        return String::new();
+    }
+    let rows: Vec<(String, String, String)> = layouts
+        .iter()
+        .map(|l| {
+            let folders = l
+                .folders
+                .iter()
+                .map(|f| format!("{f}/"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let why = match l.source {
+                LayoutSource::Folder => "flavor folder".to_string(),
+                LayoutSource::Detected => format!("found {}", l.evidence),
+                LayoutSource::Config => "enabled in agentops.toml".to_string(),
+            };
+            (l.flavor.clone(), folders, why)
+        })
+        .collect();
+    let w1 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+    let w2 = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
+    let mut out = "layouts\n".to_string();
+    for (flavor, folders, why) in rows {
+        out.push_str(&format!("  {flavor:<w1$}  {folders:<w2$}  ({why})\n"));
     }
     out
 }

@@ -156,6 +156,9 @@ pub fn watchers() -> Vec<FileSystemWatcher> {
         "**/agentops.toml",
         "**/.agentops/bundles/**",
         "**/.agents/bundles/**",
+        // Layouts adopted from other tools (agent-os/, specs/, thoughts/shared/, …):
+        // which are in use is decided per root, so every markdown file is watched.
+        "**/*.md",
     ]
     .into_iter()
     .map(|g| FileSystemWatcher {

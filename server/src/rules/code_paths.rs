@@ -3,7 +3,8 @@
 //! How much it matters follows the work item's phase: before the item
 //! reaches its last phase the code is not due, so a missing path is a hint
 //! and paths listed to create are not reported at all; from then on it is a
-//! warning, and paths listed to delete may be gone.
+//! warning, and paths listed to delete may be gone. A path on a task line
+//! follows its task instead: due when checked, not yet when open.
 
 use crate::artifact::Artifact;
 use crate::schema::CodePathAction;
@@ -17,8 +18,15 @@ pub fn check(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
     if art.code_paths.is_empty() {
         return;
     }
-    let due = implementation_reached(ws, art);
+    let phase_due = implementation_reached(ws, art);
     for cp in &art.code_paths {
+        // On a task line the task says it best: checked, the code must be
+        // there; open, it is future work whatever the phase.
+        let due = art
+            .tasks
+            .iter()
+            .find(|t| t.range.contains(cp.range.start))
+            .map_or(phase_due, |t| t.checked);
         let report = match cp.action {
             CodePathAction::Create => due,
             CodePathAction::Delete => !due,

@@ -85,7 +85,27 @@ fn declaration<'a>(ws: &'a Workspace, art: &Artifact, u: &CommandUse) -> Option<
     })
 }
 
+/// A project command of Claude Code: `.claude/commands/<name>.md`, with
+/// `/ns:name` in `.claude/commands/ns/name.md`.
+fn project_command(ws: &Workspace, name: &str) -> bool {
+    let rel: Vec<&str> = name.trim_start_matches('/').split(':').collect();
+    if rel
+        .iter()
+        .any(|s| s.is_empty() || *s == ".." || s.contains(['/', '\\']))
+    {
+        return false;
+    }
+    let path = ws
+        .root
+        .join(".claude/commands")
+        .join(format!("{}.md", rel.join("/")));
+    ws.fs.entry(&path) == crate::workspace::fs::Entry::File
+}
+
 fn unknown(ws: &Workspace, own: Option<&str>, u: &CommandUse, sink: &mut Sink) {
+    if project_command(ws, &u.name) {
+        return;
+    }
     let known = all(ws, own);
     let hint = closest(&u.name, known.iter().map(|k| k.command.name.as_str()));
     // In prose, `/health` is more likely a route than a command: only a
@@ -95,17 +115,43 @@ fn unknown(ws: &Workspace, own: Option<&str>, u: &CommandUse, sink: &mut Sink) {
     }
     let message = match hint {
         Some(h) => format!("unknown command `{}` (did you mean `{h}`?)", u.name),
-        None => format!(
-            "unknown command `{}`; the flavors here know {}",
-            u.name,
-            known
+        None => {
+            // The document's own flavor's commands, else the first few known.
+            let mine: Vec<&str> = known
                 .iter()
-                .map(|k| format!("`{}`", k.command.name))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+                .filter(|k| Some(k.flavor.name()) == own)
+                .map(|k| k.command.name.as_str())
+                .collect();
+            let (list, whose) = if mine.is_empty() {
+                (
+                    known
+                        .iter()
+                        .map(|k| k.command.name.as_str())
+                        .take(8)
+                        .collect(),
+                    "the flavors here know".to_string(),
+                )
+            } else {
+                (mine, format!("`{}` knows", own.unwrap_or_default()))
+            };
+            format!(
+                "unknown command `{}`; {whose} {}",
+                u.name,
+                list.iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
     };
-    sink.push("command-unknown", u.name_range, message);
+    // A near miss is a typo; anything else may be a command of the user's own
+    // setup (`~/.claude/commands/`) that this workspace cannot see: a note.
+    let severity = if hint.is_some() {
+        super::Severity::Warning
+    } else {
+        super::Severity::Info
+    };
+    sink.push_at("command-unknown", severity, u.name_range, message);
 }
 
 fn argument(
@@ -251,10 +297,16 @@ fn first_artifact(
     b: &Bound,
     u: &CommandUse,
 ) -> Option<(String, Option<String>)> {
-    let decl = known.command.args.iter().find(|a| a.kind == "artifact")?;
+    // The artifact argument; else the first argument (an issue id, a name).
+    let decl = known
+        .command
+        .args
+        .iter()
+        .find(|a| a.kind == "artifact")
+        .or(known.command.args.first())?;
     let (word, _) = b.arg(u, &decl.name)?;
     let path = match resolve_artifact(ws, art, &word, &decl.kinds) {
-        Resolved::Found(p) => Some(p),
+        Resolved::Found(p) if decl.kind == "artifact" => Some(p),
         _ => None,
     };
     Some((word, path))

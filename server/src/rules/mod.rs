@@ -8,6 +8,7 @@ mod code_paths;
 mod commands;
 mod frontmatter;
 pub mod links;
+mod markers;
 mod paths;
 mod phases;
 mod routes;
@@ -23,6 +24,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::artifact::Artifact;
+use crate::artifact::sections::follows_template;
 use crate::text::TextRange;
 use crate::workspace::Workspace;
 
@@ -202,6 +204,40 @@ pub const RULES: &[Rule] = &[
         default: Severity::Hint,
         summary: "An artifact changed after the artifact its route names.",
     },
+    Rule {
+        code: "template-mismatch",
+        default: Severity::Info,
+        summary: "A file where a kind is expected shows too little of its template to be checked against it.",
+    },
+    Rule {
+        code: "needs-clarification",
+        default: Severity::Info,
+        summary: "A marker of an open question left in the text (`[NEEDS CLARIFICATION: …]`).",
+    },
+];
+
+/// Codes that judge a file against its kind's schema: for a file that does
+/// not follow the template (`template-mismatch`) they are notes at most.
+const TEMPLATE_CODES: &[&str] = &[
+    "title-missing",
+    "section-missing",
+    "section-order",
+    "section-unexpected",
+    "frontmatter-missing-field",
+    "frontmatter-invalid-value",
+    "frontmatter-unknown-field",
+    "phase-prerequisite-missing",
+    "work-item-unlinked",
+    "phase-status-mismatch",
+    "spec-folder-name",
+];
+
+/// Codes that default to notes in a layout adopted from another tool (a
+/// flavor's `roots`): that tool keeps its own order and extra files.
+const ADOPTED_NOTES: &[&str] = &[
+    "artifact-unknown",
+    "phase-prerequisite-missing",
+    "spec-folder-name",
 ];
 
 pub fn rule(code: &str) -> Option<&'static Rule> {
@@ -236,6 +272,10 @@ pub struct Sink<'a> {
     ws: &'a Workspace,
     path: &'a str,
     pub out: Vec<Diagnostic>,
+    /// The file does not follow its template: schema findings are notes.
+    loose: bool,
+    /// The file is in an adopted layout (a flavor's root folder).
+    adopted: bool,
 }
 
 impl<'a> Sink<'a> {
@@ -244,6 +284,8 @@ impl<'a> Sink<'a> {
             ws,
             path,
             out: Vec::new(),
+            loose: false,
+            adopted: ws.schemas.in_root(path),
         }
     }
 
@@ -253,7 +295,10 @@ impl<'a> Sink<'a> {
         range: TextRange,
         message: impl Into<String>,
     ) -> Option<&mut Diagnostic> {
-        let default = rule(code).map_or(Severity::Warning, |r| r.default);
+        let mut default = rule(code).map_or(Severity::Warning, |r| r.default);
+        if self.adopted && ADOPTED_NOTES.contains(&code) {
+            default = default.max(Severity::Info);
+        }
         self.push_at(code, default, range, message)
     }
 
@@ -265,10 +310,13 @@ impl<'a> Sink<'a> {
         range: TextRange,
         message: impl Into<String>,
     ) -> Option<&mut Diagnostic> {
-        let configured = match self.ws.config.rules.get(code) {
+        let mut configured = match self.ws.config.rules.get(code) {
             Some(level) => level.severity()?,
             None => default,
         };
+        if self.loose && TEMPLATE_CODES.contains(&code) {
+            configured = configured.max(Severity::Info);
+        }
         self.out.push(Diagnostic {
             path: self.path.to_string(),
             code,
@@ -290,11 +338,18 @@ pub fn check_artifact(ws: &Workspace, art: &Artifact) -> Vec<Diagnostic> {
         frontmatter::check(ws, art, &mut sink);
         return sink.out;
     }
+    let kind = ws.kind_of(art);
+    sink.loose = kind.is_some_and(|k| !follows_template(art, k));
     paths::check(ws, art, &mut sink);
     frontmatter::check(ws, art, &mut sink);
-    if let Some(kind) = ws.kind_of(art) {
-        sections::check(art, kind, &mut sink);
+    if let Some(kind) = kind {
+        if sink.loose {
+            sections::mismatch(art, kind, &mut sink);
+        } else {
+            sections::check(art, kind, &mut sink);
+        }
         status::check(art, kind, &mut sink);
+        markers::check(art, kind, &mut sink);
         // Judging a work item needs all of it: not before the index is complete.
         if ws.complete {
             phases::check(ws, art, kind, &mut sink);

@@ -31,6 +31,44 @@ pub fn check(art: &Artifact, kind: &Kind, sink: &mut Sink) {
     }
 }
 
+/// The one note for a file that does not follow its kind's template, in
+/// place of its title and section findings.
+pub fn mismatch(art: &Artifact, kind: &Kind, sink: &mut Sink) {
+    let Some(e) = &kind.evidence else { return };
+    let mut wanted = Vec::new();
+    if e.title
+        && let Some(p) = kind.title.patterns.first()
+    {
+        wanted.push(format!("a title like `# {p}`"));
+    }
+    if e.sections > 0 {
+        let names: Vec<&str> = kind
+            .sections
+            .iter()
+            .filter(|s| s.parent.is_none())
+            .map(|s| s.heading.as_str())
+            .collect();
+        wanted.push(format!(
+            "{} of its sections ({})",
+            if e.sections == 1 {
+                "one".to_string()
+            } else {
+                format!("{}", e.sections)
+            },
+            names.join(", ")
+        ));
+    }
+    sink.push(
+        "template-mismatch",
+        art.anchor(),
+        format!(
+            "does not follow the {} template, so it is not checked against it (expected {})",
+            kind_name(kind),
+            wanted.join(" or ")
+        ),
+    );
+}
+
 fn missing(art: &Artifact, kind: &Kind, found: &[(usize, usize)], sink: &mut Sink) {
     for (si, sec) in kind.sections.iter().enumerate() {
         if !sec.required || found.iter().any(|&(s, _)| s == si) {
@@ -89,7 +127,14 @@ type Siblings<'k> = (Option<&'k str>, Vec<(usize, usize)>);
 
 fn order(art: &Artifact, kind: &Kind, found: &[(usize, usize)], sink: &mut Sink) {
     let mut groups: Vec<Siblings> = Vec::new();
+    let mut seen: Vec<usize> = Vec::new();
     for &(si, ni) in found {
+        // A section repeated later (a check re-run after design) is not out
+        // of order: only its first occurrence has a place in the order.
+        if seen.contains(&si) {
+            continue;
+        }
+        seen.push(si);
         let parent = kind.sections.get(si).and_then(|s| s.parent.as_deref());
         match groups.iter_mut().find(|(p, _)| *p == parent) {
             Some((_, v)) => v.push((si, ni)),

@@ -1,7 +1,7 @@
 //! The flavors compiled into the binary, from `grammars/flavors/`.
 
 /// `(name, toml)` of every built-in flavor, in load order.
-pub fn builtin_sources() -> [(&'static str, &'static str); 3] {
+pub fn builtin_sources() -> [(&'static str, &'static str); 7] {
     [
         (
             "builtin:product-dev",
@@ -14,6 +14,22 @@ pub fn builtin_sources() -> [(&'static str, &'static str); 3] {
         (
             "builtin:context-bundles",
             include_str!("../../../grammars/flavors/context-bundles.toml"),
+        ),
+        (
+            "builtin:agent-os-v1",
+            include_str!("../../../grammars/flavors/agent-os-v1.toml"),
+        ),
+        (
+            "builtin:spec-kit",
+            include_str!("../../../grammars/flavors/spec-kit.toml"),
+        ),
+        (
+            "builtin:rpi",
+            include_str!("../../../grammars/flavors/rpi.toml"),
+        ),
+        (
+            "builtin:agents",
+            include_str!("../../../grammars/flavors/agents.toml"),
         ),
     ]
 }

@@ -89,6 +89,24 @@ pub fn check(def: &FlavorFile) -> Vec<String> {
                 ));
             }
         }
+        if let Some(e) = &kind.evidence
+            && e.sections > kind.sections.len()
+        {
+            errors.push(format!(
+                "`{}` asks for {} sections as evidence but declares {}",
+                kind.id,
+                e.sections,
+                kind.sections.len()
+            ));
+        }
+        for m in &kind.markers {
+            if m.start.is_empty() || m.end.is_empty() {
+                errors.push(format!(
+                    "`{}` has a marker with an empty `start` or `end`",
+                    kind.id
+                ));
+            }
+        }
         for f in &kind.fields {
             if f.ty == super::model::FieldType::Enum && f.values.is_empty() {
                 errors.push(format!(
@@ -96,6 +114,11 @@ pub fn check(def: &FlavorFile) -> Vec<String> {
                     f.name, kind.id
                 ));
             }
+        }
+    }
+    for d in &def.flavor.detect {
+        if let Err(e) = super::glob::RootGlob::new(d) {
+            errors.push(format!("`{d}` in `detect`: {e}"));
         }
     }
     for c in &def.commands {

@@ -2,6 +2,7 @@
 
 mod builtin;
 mod check;
+pub mod glob;
 pub mod model;
 mod pattern;
 
@@ -149,6 +150,28 @@ fn name_words(value: &str) -> usize {
     parts.len().saturating_sub(date_parts)
 }
 
+/// Where one flavor's artifacts are in a workspace, and what showed it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Layout {
+    pub flavor: String,
+    /// Root-relative folders holding its artifacts (those that exist).
+    pub folders: Vec<String>,
+    pub source: LayoutSource,
+    /// The path found, or the configuration that decided it.
+    pub evidence: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LayoutSource {
+    /// A flavor folder under `agentops/`.
+    Folder,
+    /// Found from the folders present (the flavor's `roots` and `detect`).
+    Detected,
+    /// Turned on in `agentops.toml` (`[flavors] enable`).
+    Config,
+}
+
 /// All flavors in effect for a workspace.
 #[derive(Debug, Clone, Default)]
 pub struct Schemas {
@@ -159,6 +182,8 @@ pub struct Schemas {
     roots: Vec<(String, usize)>,
     /// Content hash of every flavor definition, for the index cache key.
     pub fingerprint: u64,
+    /// The layouts in use, when they were worked out for a root.
+    pub layouts: Vec<Layout>,
 }
 
 impl Schemas {
@@ -186,6 +211,32 @@ impl Schemas {
         s.fingerprint = hasher.digest();
         s.flavors = flavors;
         s
+    }
+
+    /// Keeps the root folders of the `active` flavors only, and records the
+    /// layouts found (for `status`).
+    pub fn use_layouts(&mut self, active: &[String], layouts: Vec<Layout>) {
+        let in_use = |i: &usize| {
+            self.flavors
+                .get(*i)
+                .is_some_and(|f| active.iter().any(|a| a == f.name()))
+        };
+        let roots = std::mem::take(&mut self.roots);
+        self.roots = roots.into_iter().filter(|(_, i)| in_use(i)).collect();
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(&self.fingerprint.to_le_bytes());
+        for (root, i) in &self.roots {
+            hasher.update(root.as_bytes());
+            hasher.update(&i.to_le_bytes());
+        }
+        self.fingerprint = hasher.digest();
+        self.layouts = layouts;
+    }
+
+    /// Whether a root-relative path is inside a flavor's root folder (a
+    /// layout adopted from another tool) rather than under `agentops/`.
+    pub fn in_root(&self, path: &str) -> bool {
+        self.for_root(path).is_some()
     }
 
     pub fn flavor(&self, name: &str) -> Option<&Flavor> {

@@ -38,6 +38,11 @@ pub struct FlavorMeta {
     /// wherever `agentops/` is not their parent (`.agentops/bundles`).
     #[serde(default)]
     pub roots: Vec<String>,
+    /// Root-relative paths or globs (`.specify`, `specs/[0-9][0-9][0-9]-*`)
+    /// any of which, when present, shows that a root uses this flavor's
+    /// `roots`. When empty, a root folder that exists is evidence enough.
+    #[serde(default)]
+    pub detect: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -117,6 +122,39 @@ pub struct Kind {
     /// placeholders: title, name, date, topic, plus every path capture.
     #[serde(default)]
     pub template: Option<String>,
+    /// How much of the template a file must show before the template's
+    /// checks apply at their own severity; below it they are notes.
+    #[serde(default)]
+    pub evidence: Option<Evidence>,
+    /// Markers in the text that say something is still open
+    /// (`[NEEDS CLARIFICATION: …]`), reported as `needs-clarification`.
+    #[serde(default)]
+    pub markers: Vec<Marker>,
+}
+
+/// What shows that a file follows its kind's template.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// At least this many declared sections (any level) are present.
+    #[serde(default)]
+    pub sections: usize,
+    /// A title matching one of `title.patterns` is evidence on its own.
+    #[serde(default)]
+    pub title: bool,
+}
+
+/// A marker of unfinished text: from `start` to the next `end` on the line.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Marker {
+    /// Literal text opening the marker (`[NEEDS CLARIFICATION`).
+    pub start: String,
+    /// Literal text closing it (`]`).
+    pub end: String,
+    /// What the marker means, shown before its text.
+    #[serde(default)]
+    pub message: String,
 }
 
 fn yes() -> bool {

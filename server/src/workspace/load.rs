@@ -107,7 +107,29 @@ pub fn load_setup(root: &Path) -> (Config, Schemas, Vec<Diagnostic>, HashMap<Str
             ));
         }
     }
-    (config, Schemas::new(flavors, &folders), diags, files)
+    for name in config.flavors.enable.iter().chain(&config.flavors.disable) {
+        if !flavors.iter().any(|f| f.name() == name) {
+            let at = config_mention(root, name);
+            let with_roots: Vec<&str> = flavors
+                .iter()
+                .filter(|f| !f.def.flavor.roots.is_empty())
+                .map(|f| f.name())
+                .collect();
+            diags.push(setup_diag(
+                config::FILE_NAME,
+                "config-invalid",
+                at,
+                format!(
+                    "[flavors] enable/disable names unknown flavor `{name}`; flavors with root folders: {}",
+                    with_roots.join(", ")
+                ),
+            ));
+        }
+    }
+    let mut schemas = Schemas::new(flavors, &folders);
+    let (active, layouts) = super::detect::detect(root, &schemas, &config);
+    schemas.use_layouts(&active, layouts);
+    (config, schemas, diags, files)
 }
 
 fn config_mention(root: &Path, needle: &str) -> TextRange {

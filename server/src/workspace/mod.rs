@@ -3,6 +3,7 @@
 mod cache;
 mod classify;
 pub mod code_map;
+mod detect;
 pub mod fs;
 pub mod items;
 mod load;

@@ -1,0 +1,242 @@
+//! Which layouts a root uses, found from the folders present: flavor
+//! folders under `agentops/`, and flavors' `roots` where their `detect`
+//! evidence exists. `agentops.toml` `[flavors] enable` / `disable` override.
+
+use std::path::Path;
+
+use crate::config::Config;
+use crate::schema::glob::{RootGlob, Segment};
+use crate::schema::{Layout, LayoutSource, Schemas};
+
+/// The flavors whose root folders are in use, and every layout found.
+pub fn detect(root: &Path, schemas: &Schemas, config: &Config) -> (Vec<String>, Vec<Layout>) {
+    let mut layouts = Vec::new();
+    let artifacts = &config.workspace.artifacts;
+    if let Ok(entries) = std::fs::read_dir(root.join(artifacts)) {
+        let mut dirs: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().is_dir())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        dirs.sort();
+        for d in dirs {
+            if let Some(f) = schemas.for_folder(&d) {
+                let folder = format!("{artifacts}/{d}");
+                layouts.push(Layout {
+                    flavor: f.name().to_string(),
+                    folders: vec![folder.clone()],
+                    source: LayoutSource::Folder,
+                    evidence: folder,
+                });
+            }
+        }
+    }
+    let mut active = Vec::new();
+    for f in schemas
+        .flavors
+        .iter()
+        .filter(|f| !f.def.flavor.roots.is_empty())
+    {
+        let name = f.name().to_string();
+        let roots = &f.def.flavor.roots;
+        let existing: Vec<String> = roots
+            .iter()
+            .map(|r| r.trim_end_matches('/').to_string())
+            .filter(|r| root.join(r).is_dir())
+            .collect();
+        let found = if config.flavors.disable.contains(&name) {
+            None
+        } else if config.flavors.enable.contains(&name) {
+            Some((
+                LayoutSource::Config,
+                "agentops.toml [flavors] enable".to_string(),
+            ))
+        } else if f.def.flavor.detect.is_empty() {
+            // A root folder needs no other evidence; unused ones stay
+            // registered so that a folder created later (a first bundle) counts.
+            active.push(name.clone());
+            existing
+                .first()
+                .map(|r| (LayoutSource::Detected, r.clone()))
+        } else {
+            f.def
+                .flavor
+                .detect
+                .iter()
+                .filter_map(|d| RootGlob::new(d).ok())
+                .find_map(|g| first_match(root, &g.segments, String::new()))
+                .map(|p| (LayoutSource::Detected, p))
+        };
+        let Some((source, evidence)) = found else {
+            continue;
+        };
+        if !active.contains(&name) {
+            active.push(name.clone());
+        }
+        layouts.push(Layout {
+            flavor: name,
+            folders: if existing.is_empty() {
+                roots.clone()
+            } else {
+                existing
+            },
+            source,
+            evidence,
+        });
+    }
+    (active, layouts)
+}
+
+/// The first root-relative path matching the segments, in name order.
+fn first_match(root: &Path, segments: &[Segment], prefix: String) -> Option<String> {
+    let Some((seg, rest)) = segments.split_first() else {
+        return Some(prefix);
+    };
+    let join = |name: &str| {
+        if prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{prefix}/{name}")
+        }
+    };
+    match seg {
+        Segment::Literal(name) => {
+            let rel = join(name);
+            let full = root.join(&rel);
+            let ok = if rest.is_empty() {
+                full.exists()
+            } else {
+                full.is_dir()
+            };
+            if ok {
+                first_match(root, rest, rel)
+            } else {
+                None
+            }
+        }
+        Segment::Pattern(_) => {
+            let dir = root.join(&prefix);
+            let mut names: Vec<String> = std::fs::read_dir(dir)
+                .ok()?
+                .filter_map(Result::ok)
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| seg.matches(n))
+                .collect();
+            names.sort();
+            names.into_iter().find_map(|n| {
+                let rel = join(&n);
+                if !rest.is_empty() && !root.join(&rel).is_dir() {
+                    return None;
+                }
+                first_match(root, rest, rel)
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globbed_evidence_is_found_by_segment() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("specs/notes")).unwrap();
+        std::fs::create_dir_all(dir.path().join("specs/002-login")).unwrap();
+        std::fs::write(dir.path().join("specs/002-login/spec.md"), "# x").unwrap();
+        let g = RootGlob::new("specs/[0-9][0-9][0-9]-*/spec.md").unwrap();
+        assert_eq!(
+            first_match(dir.path(), &g.segments, String::new()).as_deref(),
+            Some("specs/002-login/spec.md")
+        );
+        let g = RootGlob::new(".specify").unwrap();
+        assert_eq!(first_match(dir.path(), &g.segments, String::new()), None);
+    }
+    fn layouts_of(
+        files: &[&str],
+        config: &str,
+    ) -> (Vec<String>, Vec<(String, LayoutSource, String)>) {
+        let dir = tempfile::tempdir().unwrap();
+        for f in files {
+            let p = dir.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "# x\n").unwrap();
+        }
+        std::fs::write(dir.path().join("agentops.toml"), config).unwrap();
+        let (_, schemas, diags, _) = super::super::load_setup(dir.path());
+        assert!(diags.is_empty(), "{diags:?}");
+        let (config, _) = Config::parse(config);
+        let (mut active, layouts) = detect(dir.path(), &schemas, &config);
+        active.sort();
+        let layouts = layouts
+            .into_iter()
+            .map(|l| (l.flavor, l.source, l.evidence))
+            .collect();
+        (active, layouts)
+    }
+
+    #[test]
+    fn layouts_from_the_folders_present() {
+        let (active, layouts) = layouts_of(
+            &[
+                "agentops/infrastructure-ops/research/a-research.md",
+                "specs/001-login/spec.md",
+                "thoughts/shared/plans/p.md",
+            ],
+            "",
+        );
+        assert_eq!(
+            layouts,
+            [
+                (
+                    "infrastructure-ops".into(),
+                    LayoutSource::Folder,
+                    "agentops/infrastructure-ops".into()
+                ),
+                (
+                    "spec-kit".into(),
+                    LayoutSource::Detected,
+                    "specs/001-login".into()
+                ),
+                (
+                    "rpi".into(),
+                    LayoutSource::Detected,
+                    "thoughts/shared".into()
+                ),
+            ]
+        );
+        // Flavors without `detect` stay in use for folders created later.
+        for f in [
+            "agent-os-v1",
+            "agents",
+            "context-bundles",
+            "product-dev",
+            "rpi",
+            "spec-kit",
+        ] {
+            assert!(active.contains(&f.to_string()), "{f}: {active:?}");
+        }
+    }
+
+    #[test]
+    fn specs_alone_is_not_spec_kit_and_config_overrides() {
+        let (active, layouts) =
+            layouts_of(&["specs/login/spec.md", ".agent-os/specs/x/spec.md"], "");
+        assert!(!active.contains(&"spec-kit".to_string()));
+        assert_eq!(layouts.len(), 1, "{layouts:?}");
+        let (active, layouts) = layouts_of(
+            &["specs/login/spec.md", ".agent-os/specs/x/spec.md"],
+            "[flavors]\nenable = [\"spec-kit\"]\ndisable = [\"agent-os-v1\"]\n",
+        );
+        assert!(active.contains(&"spec-kit".to_string()));
+        assert!(!active.contains(&"agent-os-v1".to_string()));
+        assert_eq!(
+            layouts,
+            [(
+                "spec-kit".into(),
+                LayoutSource::Config,
+                "agentops.toml [flavors] enable".into()
+            )]
+        );
+    }
+}
