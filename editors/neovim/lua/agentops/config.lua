@@ -1,0 +1,61 @@
+-- The client configuration shared by setup() (Neovim 0.10, vim.lsp.start) and
+-- lsp/agentops.lua (Neovim 0.11+, vim.lsp.config / vim.lsp.enable).
+local M = {}
+
+M.name = "agentops"
+
+-- A root holds an agentops.toml or an agentops/ folder. agentops.toml comes first: it is
+-- the explicit marker, and vim.fs.root tries markers in order.
+M.root_markers = { "agentops.toml", "agentops" }
+
+M.defaults = {
+  -- The server command; the binary's own default mode is `serve` (LSP over stdio).
+  cmd = { "agentops-lsp" },
+  filetypes = { "markdown" },
+  -- Sent as initializationOptions and answered to workspace/configuration (section
+  -- `agentops`); see docs/editors.md for the keys.
+  settings = {},
+  -- Extra fields merged into the client config (on_attach, capabilities, ...).
+  client = {},
+}
+
+function M.merge(opts)
+  return vim.tbl_deep_extend("force", vim.deepcopy(M.defaults), opts or {})
+end
+
+-- The agentops root of a buffer, or nil when its file is in none.
+function M.root(bufnr)
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  if name == "" then
+    return nil
+  end
+  return vim.fs.root(bufnr, M.root_markers)
+end
+
+-- Neovim's defaults plus what it supports without declaring it: apply_workspace_edit
+-- carries out documentChanges (with the create/rename/delete it does declare), which the
+-- server needs before it offers edits that create or rename files ("Advance to ...").
+function M.capabilities(extra)
+  return vim.tbl_deep_extend(
+    "force",
+    vim.lsp.protocol.make_client_capabilities(),
+    { workspace = { workspaceEdit = { documentChanges = true } } },
+    extra or {}
+  )
+end
+
+-- The table vim.lsp.start takes, for a root.
+function M.client_config(opts, root)
+  local client = vim.deepcopy(opts.client)
+  -- vim.lsp.start (0.10) uses capabilities as given, not merged with the defaults.
+  client.capabilities = M.capabilities(client.capabilities)
+  return vim.tbl_deep_extend("force", {
+    name = M.name,
+    cmd = opts.cmd,
+    root_dir = root,
+    init_options = opts.settings,
+    settings = { agentops = opts.settings },
+  }, client)
+end
+
+return M
