@@ -32,12 +32,13 @@ pub fn client_caps(params: &InitializeParams) -> ClientCaps {
             .as_ref()
             .and_then(|w| w.show_document.as_ref())
             .is_some_and(|s| s.support),
+        // Resource operations exist only inside `documentChanges`: a client that
+        // declares them applies both (Neovim 0.10–0.12 omit `documentChanges`).
         resource_ops: ws.and_then(|w| w.workspace_edit.as_ref()).is_some_and(|e| {
-            e.document_changes == Some(true)
-                && e.resource_operations.as_ref().is_some_and(|r| {
-                    r.contains(&ResourceOperationKind::Create)
-                        && r.contains(&ResourceOperationKind::Rename)
-                })
+            e.resource_operations.as_ref().is_some_and(|r| {
+                r.contains(&ResourceOperationKind::Create)
+                    && r.contains(&ResourceOperationKind::Rename)
+            })
         }),
         link_tooltips: c
             .text_document

@@ -7,6 +7,7 @@ mod capabilities;
 mod commands;
 mod convert;
 mod document;
+mod framing;
 mod guard;
 mod index;
 mod link_completion;
@@ -53,10 +54,19 @@ pub fn run() -> ExitCode {
     let clean = runtime.block_on(async {
         let (service, socket) = service();
         let state = service.inner().state.clone();
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        // stdin → checked frames → server → whole frames → stdout (see framing.rs).
+        let (to_server, server_in) = tokio::io::duplex(1 << 20);
+        let (server_out, from_server) = tokio::io::duplex(1 << 20);
+        let out = std::sync::Arc::new(tokio::sync::Mutex::new(tokio::io::stdout()));
+        let reader = tokio::spawn(framing::pump_in(tokio::io::stdin(), to_server, out.clone()));
+        let writer = tokio::spawn(framing::pump_out(from_server, out));
+        Server::new(server_in, server_out, socket)
             .concurrency_level(CONCURRENCY)
             .serve(service)
             .await;
+        // The server's last frames (the shutdown reply) are written before we go.
+        let _ = writer.await;
+        reader.abort();
         let state: Arc<state::State> = state;
         state.shutdown.load(Ordering::SeqCst)
     });
