@@ -38,20 +38,14 @@ fn root_for(state: &State, uri: Option<&str>) -> Result<Arc<Root>> {
     }
 }
 
-/// Reads a root-relative file as the editor has it.
-fn reader(
-    state: &Arc<State>,
-    root: &Arc<Root>,
-) -> impl Fn(&str) -> std::io::Result<Vec<u8>> + use<> {
-    let (state, root) = (state.clone(), root.clone());
-    move |rel: &str| {
-        let path = root.path.join(rel);
-        if let Some(u) = Uri::from_file_path(&path)
-            && let Some(doc) = state.docs.get(&u)
-        {
-            return Ok(doc.text().into_bytes());
-        }
-        std::fs::read(path)
+/// Reads a root-relative file as the editor has it: the open documents' text
+/// (collected now, before the index lock: see `State::open_texts`), else the disk.
+fn reader(state: &State, root: &Arc<Root>) -> impl Fn(&str) -> std::io::Result<Vec<u8>> + use<> {
+    let open = state.open_texts(root);
+    let root = root.path.clone();
+    move |rel: &str| match open.get(rel) {
+        Some(text) => Ok(text.clone().into_bytes()),
+        None => std::fs::read(root.join(rel)),
     }
 }
 
@@ -107,9 +101,9 @@ pub async fn save(state: &Arc<State>, args: &[Value]) -> Result<Value> {
         tags: strings(a.get("tags")),
         overwrite: a.get("overwrite").and_then(Value::as_bool).unwrap_or(false),
     };
-    let (st, r) = (state.clone(), root.clone());
+    let read_fn = reader(state, &root);
+    let r = root.clone();
     let saved = blocking(move || {
-        let read_fn = reader(&st, &r);
         let ws = read(&r.ws);
         save::save(&ws, &req, &read_fn)
     })
@@ -136,9 +130,9 @@ pub async fn load(state: &Arc<State>, args: &[Value]) -> Result<Value> {
         .ok_or_else(|| Error::invalid_params("`name` is required"))?
         .to_string();
     let root = root_for(state, a.get("uri").and_then(Value::as_str))?;
-    let (st, r) = (state.clone(), root.clone());
+    let read_fn = reader(state, &root);
+    let r = root.clone();
     let loaded = blocking(move || {
-        let read_fn = reader(&st, &r);
         let ws = read(&r.ws);
         load::load(&ws, &name, &read_fn, true)
     })

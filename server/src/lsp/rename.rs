@@ -15,7 +15,7 @@ use super::actions::workspace_edit;
 use super::convert;
 use super::guard::{blocking, guard};
 use super::server::{Backend, path_of};
-use super::state::{Root, State, read};
+use super::state::{Root, read};
 
 impl Backend {
     pub(super) async fn will_rename(
@@ -46,9 +46,10 @@ impl Backend {
             let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
             for (root, moves) in by_root {
                 let st = self.state.clone();
+                let open = st.open_texts(&root);
                 let edit = blocking(move || {
                     let ws = read(&root.ws);
-                    let text_of = |rel: &str| text_of(&st, &root, rel);
+                    let text_of = |rel: &str| text_of(&open, &root, rel);
                     let ops = file_moves(&ws, &moves, &text_of);
                     workspace_edit(&ws, &root, &ops, st.enc(), false, None)
                 })
@@ -106,11 +107,11 @@ impl Backend {
     }
 }
 
-/// A file's text as the editor has it: the open document, else the disk.
-pub fn text_of(state: &State, root: &Root, rel: &str) -> Option<String> {
-    let uri = root.uri_of(rel)?;
-    if let Some(doc) = state.docs.get(&uri) {
-        return Some(doc.text());
+/// A file's text as the editor has it: the open document (from
+/// `State::open_texts`, collected before the index lock), else the disk.
+pub fn text_of(open: &HashMap<String, String>, root: &Root, rel: &str) -> Option<String> {
+    if let Some(text) = open.get(rel) {
+        return Some(text.clone());
     }
     std::fs::read_to_string(root.path.join(rel)).ok()
 }

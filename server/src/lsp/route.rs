@@ -36,13 +36,14 @@ pub async fn execute(state: &Arc<State>, args: &[Value]) -> Result<Option<Value>
         ));
     }
     let st = state.clone();
+    let open = state.open_texts(&root);
     let (edit, created) = blocking(move || {
         let ws = read(&root.ws);
         let art = ws
             .artifacts
             .get(&rel)
             .ok_or_else(|| format!("`{rel}` is not an artifact"))?;
-        let text = super::rename::text_of(&st, &root, &rel)
+        let text = super::rename::text_of(&open, &root, &rel)
             .ok_or_else(|| format!("cannot read `{rel}`"))?;
         let (action, path) = routes::route(&ws, art, &text, &flavor)?;
         let edit = workspace_edit(&ws, &root, &action.ops, st.enc(), true, None)

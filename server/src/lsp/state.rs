@@ -124,6 +124,21 @@ impl State {
         self.shutdown.load(Ordering::SeqCst)
     }
 
+    /// The text of every open document under `root`, by root-relative path.
+    /// Collect it *before* taking an index lock: analysis holds a document
+    /// while it takes the index lock, so reading documents under that lock
+    /// can deadlock.
+    pub fn open_texts(&self, root: &Root) -> HashMap<String, String> {
+        self.docs
+            .iter()
+            .filter_map(|d| {
+                let path = d.key().to_file_path()?.into_owned();
+                let rel = crate::workspace::scan_relative(&root.path, &path)?;
+                Some((rel, d.text()))
+            })
+            .collect()
+    }
+
     /// The root holding `path` (the deepest one), and the path relative to it.
     pub fn root_of(&self, path: &Path) -> Option<(Arc<Root>, String)> {
         let roots = read(&self.roots);
