@@ -256,16 +256,16 @@ fn relinks(ws: &Workspace, art: &Artifact, digest: &str) -> Vec<(TextRange, Stri
     for (dest, range, inline) in dests {
         if !inline
             || dest.is_empty()
-            || crate::rules::links::is_external(dest)
+            || crate::workspace::resolve::is_external(dest)
             || dest.starts_with('/')
         {
             continue;
         }
-        let Some(target) = crate::rules::links::target(ws, &art.path, dest) else {
+        let Some(target) = crate::workspace::resolve::target(ws, &art.path, dest) else {
             continue;
         };
         let anchor = dest.find('#').and_then(|i| dest.get(i..)).unwrap_or("");
-        let rel = crate::rules::relative_link(digest, &target);
+        let rel = crate::workspace::resolve::relative_link(digest, &target);
         let new = format!("{rel}{anchor}");
         let new = if new.contains(' ') {
             format!("<{new}>")

@@ -62,7 +62,7 @@ fn open(ws: &Workspace, name: &str) -> Result<(String, String, Option<Recorded>)
 
 pub fn missing(ws: &Workspace, name: &str) -> String {
     let names: Vec<String> = index::all(ws).into_iter().map(|b| b.name).collect();
-    let hint = crate::rules::closest(name, names.iter().map(String::as_str))
+    let hint = crate::text::closest(name, names.iter().map(String::as_str))
         .map(|c| format!(" (did you mean `{c}`?)"))
         .unwrap_or_default();
     format!("no bundle `{name}` in {}{hint}", index::folder(ws))

@@ -14,7 +14,7 @@ use super::output::place;
 
 pub fn run(args: &TraceArgs) -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let asked = crate::rules::links::normalize(&cwd.join(&args.path));
+    let asked = crate::workspace::resolve::normalize(&cwd.join(&args.path));
     let root = match &args.root {
         Some(r) => r.clone(),
         None => discover(&asked).unwrap_or_else(|| PathBuf::from(".")),
@@ -104,9 +104,9 @@ fn discover(path: &Path) -> Option<PathBuf> {
 /// PATH relative to the root: as given from the current folder when that
 /// lands inside the root, else read as root-relative already.
 fn root_relative(root: &Path, cwd: &Path, path: &Path) -> Option<String> {
-    let root_abs = crate::rules::links::normalize(&cwd.join(root));
+    let root_abs = crate::workspace::resolve::normalize(&cwd.join(root));
     let root_abs = root_abs.canonicalize().unwrap_or(root_abs);
-    let asked = crate::rules::links::normalize(&cwd.join(path));
+    let asked = crate::workspace::resolve::normalize(&cwd.join(path));
     let asked = asked.canonicalize().unwrap_or(asked);
     if let Some(r) = workspace::scan_relative(&root_abs, &asked) {
         return Some(r);
@@ -114,6 +114,6 @@ fn root_relative(root: &Path, cwd: &Path, path: &Path) -> Option<String> {
     if path.is_absolute() {
         return None;
     }
-    let inside = crate::rules::links::normalize(&root_abs.join(path));
+    let inside = crate::workspace::resolve::normalize(&root_abs.join(path));
     workspace::scan_relative(&root_abs, &inside)
 }

@@ -68,7 +68,7 @@ pub fn bind<'c>(cmd: &'c Command, u: &CommandUse) -> Bound<'c> {
                 ));
             } else {
                 if !flag.values.is_empty() && !flag.values.iter().any(|v| v == word) {
-                    let hint = crate::rules::closest(word, flag.values.iter().map(String::as_str))
+                    let hint = crate::text::closest(word, flag.values.iter().map(String::as_str))
                         .map(|c| format!(" (did you mean `{c}`?)"))
                         .unwrap_or_default();
                     problems.push((
@@ -90,7 +90,7 @@ pub fn bind<'c>(cmd: &'c Command, u: &CommandUse) -> Bound<'c> {
                 None => (word.as_str(), None),
             };
             let Some(flag) = cmd.flags.iter().find(|f| f.name == name) else {
-                let hint = crate::rules::closest(name, cmd.flags.iter().map(|f| f.name.as_str()))
+                let hint = crate::text::closest(name, cmd.flags.iter().map(|f| f.name.as_str()))
                     .map(|c| format!(" (did you mean `{c}`?)"))
                     .unwrap_or_default();
                 let known = if cmd.flags.is_empty() {

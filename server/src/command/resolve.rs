@@ -28,7 +28,7 @@ pub fn artifact(ws: &Workspace, from: &Artifact, word: &str, kinds: &[String]) -
     };
     let mut candidates: Vec<String> = Vec::new();
     for w in [word, with_md.as_str()] {
-        candidates.extend(crate::rules::links::target(ws, &from.path, w));
+        candidates.extend(crate::workspace::resolve::target(ws, &from.path, w));
         if let Some(base) = ws.flavor_base(from) {
             candidates.push(format!("{base}{w}"));
         }

@@ -139,7 +139,7 @@ fn declare_links(ws: &Workspace, art: &Artifact, kind: &Kind, text: &str) -> Vec
             _ => continue,
         };
         for target in targets {
-            let value = crate::rules::relative_link(&art.path, &target);
+            let value = crate::workspace::resolve::relative_link(&art.path, &target);
             let Some(op) = set_field(art, kind, text, field, &value) else {
                 continue;
             };
@@ -220,7 +220,7 @@ fn add_frontmatter(ws: &Workspace, art: &Artifact, kind: &Kind) -> Vec<Action> {
         if let Pairing::Inferred { target, field } = p {
             lines.push(format!(
                 "{field}: {}",
-                crate::rules::relative_link(&art.path, target)
+                crate::workspace::resolve::relative_link(&art.path, target)
             ));
         }
     }
@@ -452,7 +452,7 @@ pub fn template_text(
         .filter(|p| Some(p.kind.as_str()) == from.class.kind())
     {
         if let Some(field) = &p.via {
-            let value = crate::rules::relative_link(path, &from.path);
+            let value = crate::workspace::resolve::relative_link(path, &from.path);
             text = set_template_field(&text, field, &value);
         }
     }

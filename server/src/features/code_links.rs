@@ -3,13 +3,13 @@
 //! as document links, go-to-definition targets and hovers.
 
 use crate::artifact::{Artifact, CodePath};
-use crate::rules::links::target as link_target;
 use crate::syntax::frontmatter::FmValue;
 use crate::syntax::inline::{Link, LinkKind};
 use crate::text::TextRange;
 use crate::workspace::Workspace;
 use crate::workspace::code_map::{self, Found, Relation};
 use crate::workspace::fs::Entry;
+use crate::workspace::resolve::target as link_target;
 use crate::workspace::routes;
 
 use super::trace;
@@ -156,7 +156,7 @@ pub fn definition(ws: &Workspace, art: &Artifact, offset: u32) -> Vec<Target> {
     let fragment = link
         .dest
         .split_once('#')
-        .map(|(_, f)| crate::rules::links::percent_decode(f).to_lowercase());
+        .map(|(_, f)| crate::workspace::resolve::percent_decode(f).to_lowercase());
     let at = fragment
         .and_then(|f| {
             let target = if path == art.path {

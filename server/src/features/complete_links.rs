@@ -3,10 +3,10 @@
 //! target after `#`.
 
 use crate::artifact::Artifact;
-use crate::rules::links::target as link_target;
 use crate::text::{TextRange, to_u32};
 use crate::workspace::Workspace;
 use crate::workspace::fs::list_dir;
+use crate::workspace::resolve::target as link_target;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkItemKind {
@@ -70,12 +70,12 @@ fn paths(ws: &Workspace, art: &Artifact, typed: &str, offset: u32) -> Vec<LinkIt
         None => ("", typed),
     };
     let dir = match dir_part.strip_prefix('/') {
-        Some(from_root) => crate::rules::links::normalize(&ws.root.join(from_root)),
+        Some(from_root) => crate::workspace::resolve::normalize(&ws.root.join(from_root)),
         None => {
             let home = std::path::Path::new(&art.path)
                 .parent()
                 .unwrap_or(std::path::Path::new(""));
-            crate::rules::links::normalize(&ws.root.join(home).join(dir_part))
+            crate::workspace::resolve::normalize(&ws.root.join(home).join(dir_part))
         }
     };
     // Never list outside the workspace.

@@ -188,7 +188,7 @@ fn argument_items(ws: &Workspace, art: &Artifact, a: &CommandArg, replace: TextR
                 let insert = if unique {
                     file.clone()
                 } else {
-                    crate::rules::relative_link(&art.path, &x.path)
+                    crate::workspace::resolve::relative_link(&art.path, &x.path)
                 };
                 let status = x
                     .status

@@ -7,13 +7,13 @@
 //! `workspace/willRenameFiles` edits first, then renames).
 
 use crate::artifact::Artifact;
-use crate::rules::links::target as link_target;
-use crate::rules::relative_link;
 use crate::syntax::frontmatter::{FmField, FmValue};
 use crate::syntax::inline::LinkKind;
 use crate::text::TextRange;
 use crate::workspace::Workspace;
 use crate::workspace::code_map::{self, inside};
+use crate::workspace::resolve::relative_link;
+use crate::workspace::resolve::target as link_target;
 
 use super::actions::FileOp;
 

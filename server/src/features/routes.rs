@@ -81,7 +81,7 @@ pub fn route(
     }
     let created = routed_text(ws, art, text, opener, &path, &captures)
         .ok_or_else(|| format!("`{}` has no template", opener.id))?;
-    let entry = crate::rules::relative_link(&art.path, &path);
+    let entry = crate::workspace::resolve::relative_link(&art.path, &path);
     let mut ops = vec![FileOp::Create {
         path: path.clone(),
         text: created,
@@ -213,7 +213,7 @@ fn routed_text(
     let title = from
         .title()
         .map_or_else(|| stem(&from.path), |t| t.text.clone());
-    let link = crate::rules::relative_link(path, &from.path);
+    let link = crate::workspace::resolve::relative_link(path, &from.path);
     let about = [from.class.flavor(), from.class.kind()]
         .into_iter()
         .flatten()

@@ -151,7 +151,7 @@ fn dependents(
                 .chain(a.link_defs.iter().map(|d| &d.dest));
             if dests
                 .into_iter()
-                .any(|d| rules::links::target(ws, &a.path, d).as_deref() == Some(rel))
+                .any(|d| crate::workspace::resolve::target(ws, &a.path, d).as_deref() == Some(rel))
             {
                 out.insert(a.path.clone());
             }

@@ -9,6 +9,7 @@ use crate::workspace::phases::{artifact_state, meets};
 
 use super::frontmatter::kind_name;
 use super::{Related, Severity, Sink, status_in};
+use crate::workspace::resolve::relative_link;
 
 pub fn check(ws: &Workspace, art: &Artifact, kind: &Kind, sink: &mut Sink) {
     let items = ws.items();
@@ -272,34 +273,5 @@ fn done_requires(art: &Artifact, kind: &Kind, peers: &[(&Artifact, &Kind)], sink
                 status.value
             ),
         );
-    }
-}
-
-/// `target` relative to the folder of `from`.
-pub fn relative_link(from: &str, target: &str) -> String {
-    let from_dir: Vec<&str> = from
-        .split('/')
-        .collect::<Vec<_>>()
-        .split_last()
-        .map(|(_, d)| d.to_vec())
-        .unwrap_or_default();
-    let to: Vec<&str> = target.split('/').collect();
-    let common = from_dir.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
-    parts.extend(to.iter().skip(common));
-    parts.join("/")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::relative_link;
-
-    #[test]
-    fn relative_links() {
-        assert_eq!(
-            relative_link("a/plans/p.md", "a/research/r.md"),
-            "../research/r.md"
-        );
-        assert_eq!(relative_link("a/p.md", "a/r.md"), "r.md");
     }
 }

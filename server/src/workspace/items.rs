@@ -272,8 +272,8 @@ pub fn resolve(ws: &Workspace, from: &str, value: &str) -> Option<String> {
         }
     };
     let candidates = [
-        crate::rules::links::target(ws, from, value),
-        crate::rules::links::target(ws, from, &with_md(value.to_string())),
+        crate::workspace::resolve::target(ws, from, value),
+        crate::workspace::resolve::target(ws, from, &with_md(value.to_string())),
         Some(value.trim_start_matches('/').to_string()),
         Some(with_md(value.trim_start_matches('/').to_string())),
     ];

@@ -8,6 +8,7 @@ pub mod fs;
 pub mod items;
 mod load;
 pub mod phases;
+pub mod resolve;
 pub mod routes;
 mod scan;
 

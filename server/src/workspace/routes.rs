@@ -40,7 +40,7 @@ pub fn routes(ws: &Workspace, art: &Artifact) -> Vec<Route> {
         .into_iter()
         .filter(|(d, _)| !d.trim().is_empty())
         .map(|(dest, range)| Route {
-            target: crate::rules::links::target(ws, &art.path, dest.trim()),
+            target: crate::workspace::resolve::target(ws, &art.path, dest.trim()),
             dest,
             range,
         })
