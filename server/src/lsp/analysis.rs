@@ -62,10 +62,17 @@ pub fn locate(state: &State, uri: &Uri) -> Option<(Arc<Root>, String)> {
 /// incrementally; None when it is not an artifact, already fresh, or when
 /// the document moved on meanwhile (the next run will do it).
 pub fn analyze(state: &State, uri: &Uri) -> Option<Analyzed> {
+    analyze_version(state, uri, None)
+}
+
+/// `analyze`, only if the document is still at `expected`: a debounced check
+/// scheduled for one version must not analyze a newer one early (that one
+/// has its own, later, check).
+pub fn analyze_version(state: &State, uri: &Uri, expected: Option<i32>) -> Option<Analyzed> {
     let (root, rel) = locate(state, uri)?;
     let (text, old_tree, version, mut units) = {
         let mut doc = state.docs.get_mut(uri)?;
-        if doc.analyzed == Some(doc.version) {
+        if doc.analyzed == Some(doc.version) || expected.is_some_and(|v| v != doc.version) {
             return None;
         }
         // Two analyses of one document at once: the second goes without the cache.

@@ -20,7 +20,7 @@ pub fn schedule(state: Arc<State>, uri: Uri, version: i32, delay_ms: u64) {
             return;
         }
         let (st, u) = (state.clone(), uri.clone());
-        match blocking(move || analysis::analyze(&st, &u)).await {
+        match blocking(move || analysis::analyze_version(&st, &u, Some(version))).await {
             Ok(Some(done)) => after_change(&state, done).await,
             Ok(None) => {}
             Err(e) => {

@@ -117,11 +117,25 @@ impl Backend {
     }
 }
 
-fn apply_settings(state: &State, v: &Value) {
-    let mut s = write(&state.settings);
+fn apply_settings(state: &Arc<State>, v: &Value) {
     let section = v.get("agentops").unwrap_or(v);
-    if let Some(ms) = section.get("debounceMs").and_then(Value::as_u64) {
-        s.debounce_ms = ms.min(10_000);
+    let Some(ms) = section.get("debounceMs").and_then(Value::as_u64) else {
+        return;
+    };
+    let ms = ms.min(10_000);
+    let before = std::mem::replace(&mut write(&state.settings).debounce_ms, ms);
+    // Edits already waiting on a longer debounce are checked on the new one:
+    // the setting may arrive just after an edit it was meant for.
+    if ms < before {
+        let pending: Vec<(Uri, i32)> = state
+            .docs
+            .iter()
+            .filter(|d| d.analyzed != Some(d.version))
+            .map(|d| (d.key().clone(), d.version))
+            .collect();
+        for (uri, version) in pending {
+            publish::schedule(state.clone(), uri, version, ms);
+        }
     }
 }
 
