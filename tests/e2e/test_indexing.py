@@ -51,14 +51,8 @@ async def test_open_documents_survive_a_reindex(vscode: AgentopsClient):
         assert all(d.code != "frontmatter-invalid-value" for d in c.diagnostics.get(uri, []))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "known race, narrowed but not closed: a request can read the root's index in the moment "
-        "a re-index swaps it in, before the open documents are re-applied (lsp/index.rs). "
-        "Fix: check freshness against the index being read (an epoch per workspace) and retry."
-    ),
-)
+# Open documents' text goes into a re-index's fresh index before it is swapped
+# in (lsp/index.rs): no request can read the disk's text for them meanwhile.
 async def test_open_documents_stay_the_truth_during_a_reindex(vscode: AgentopsClient):
     c = vscode
     uris = open_edited_plans(c)

@@ -45,15 +45,44 @@ pub async fn index(state: Arc<State>, root: Arc<Root>) {
     let scanned = blocking(move || {
         let mut fresh = Workspace::live(&r.path);
         let stats = workspace::scan(&mut fresh, &st.cache);
-        // The fresh index holds the disk text of open documents: mark them
-        // unanalyzed first, so nothing answers from it until they are re-applied.
+        // Open documents are the truth for their files: their text goes into
+        // the fresh index before it is swapped in, so no request can read the
+        // disk's text for them in between. (No index lock is held here.)
         let open = open_under(&st, &r);
+        let mut applied: Vec<(Uri, i32)> = Vec::new();
+        for uri in &open {
+            let Some((text, version)) = st.docs.get(uri).map(|d| (d.text(), d.version)) else {
+                continue;
+            };
+            let Some(rel) = uri
+                .to_file_path()
+                .and_then(|p| workspace::scan_relative(&r.path, &p))
+            else {
+                continue;
+            };
+            if workspace::classify(&fresh.schemas, fresh.artifacts_dir(), &rel).is_none() {
+                continue;
+            }
+            let art = with_parsers(|p| {
+                workspace::from_text(p, &fresh.schemas, fresh.artifacts_dir(), &rel, &text)
+            });
+            fresh.upsert(art);
+            applied.push((uri.clone(), version));
+        }
         for uri in &open {
             if let Some(mut d) = st.docs.get_mut(uri) {
                 d.analyzed = None;
             }
         }
         *write(&r.ws) = fresh;
+        // What went in is current unless the document moved on meanwhile.
+        for (uri, version) in applied {
+            if let Some(mut d) = st.docs.get_mut(&uri)
+                && d.version == version
+            {
+                d.analyzed = Some(version);
+            }
+        }
         stats
     })
     .await;
@@ -72,12 +101,9 @@ pub async fn index(state: Arc<State>, root: Arc<Root>) {
             .log_message(MessageType::ERROR, e.message.to_string())
             .await;
     }
-    // Open documents are the truth for their files: put their text back.
+    // Documents edited while the index was built: analyzed from their text now.
     let open = open_under(&state, &root);
     for uri in &open {
-        if let Some(mut d) = state.docs.get_mut(uri) {
-            d.analyzed = None;
-        }
         let (st, u) = (state.clone(), uri.clone());
         let _ = blocking(move || analysis::analyze(&st, &u)).await;
     }
