@@ -1,7 +1,11 @@
 //! The commands a workspace knows: every loaded flavor's `[[commands]]`.
 
+use crate::artifact::{Artifact, CommandUse};
 use crate::schema::{Command, Flavor};
 use crate::workspace::Workspace;
+
+use super::resolve::{Resolved, artifact as resolve_artifact};
+use super::{Word, bind};
 
 #[derive(Clone, Copy)]
 pub struct Known<'a> {
@@ -23,6 +27,54 @@ pub fn lookup<'a>(ws: &'a Workspace, own: Option<&str>, name: &str) -> Option<Kn
     own.and_then(|o| ws.schemas.flavor(o))
         .and_then(find)
         .or_else(|| ws.schemas.flavors.iter().find_map(find))
+}
+
+/// The declaration a line is judged by: the document's own flavor's, else,
+/// of the flavors that declare the command, the one it fits best (a bundle
+/// quoting `/implement x-plan.md` means the flavor that has plans).
+pub fn best<'a>(ws: &'a Workspace, art: &Artifact, u: &CommandUse) -> Option<Known<'a>> {
+    if let Some(own) = art.class.flavor()
+        && let Some(k) = ws.schemas.flavor(own).and_then(|f| {
+            f.def
+                .commands
+                .iter()
+                .find(|c| c.name == u.name)
+                .map(|command| Known { flavor: f, command })
+        })
+    {
+        return Some(k);
+    }
+    let candidates: Vec<Known> = ws
+        .schemas
+        .flavors
+        .iter()
+        .filter_map(|f| {
+            let command = f.def.commands.iter().find(|c| c.name == u.name)?;
+            Some(Known { flavor: f, command })
+        })
+        .collect();
+    if candidates.len() < 2 {
+        return candidates
+            .into_iter()
+            .next()
+            .or_else(|| lookup(ws, None, &u.name));
+    }
+    candidates.into_iter().min_by_key(|k| {
+        let b = bind(k.command, u);
+        let unresolved = b
+            .words
+            .iter()
+            .zip(&u.args)
+            .filter(|(w, (word, _))| match w {
+                Word::Arg(Some(decl)) if decl.kind == "artifact" => !matches!(
+                    resolve_artifact(ws, art, word, &decl.kinds),
+                    Resolved::Found(_)
+                ),
+                _ => false,
+            })
+            .count();
+        b.problems.len() + unresolved
+    })
 }
 
 /// Every command once, the document's own flavor's declarations first.

@@ -52,6 +52,7 @@ pub fn file_moves(ws: &Workspace, moves: &[Move], text_of: TextOf) -> Vec<FileOp
         let mut text = || text.get_or_insert_with(|| text_of(&a.path)).clone();
         edits.extend(code_path_edits(a, moves, &mut text));
         edits.extend(field_edits(ws, a, &new_home, moves, &mut text));
+        edits.extend(command_edits(ws, a, &new_home, moves));
         if !edits.is_empty() {
             edits.sort_by_key(|(r, _)| r.start);
             edits.dedup_by_key(|(r, _)| *r);
@@ -59,6 +60,52 @@ pub fn file_moves(ws: &Workspace, moves: &[Move], text_of: TextOf) -> Vec<FileOp
                 path: a.path.clone(),
                 edits,
             });
+        }
+    }
+    out
+}
+
+/// Slash-command arguments that name a moving artifact: `/plan x-research.md`
+/// follows its research. A bare file name stays a file name (it resolves by
+/// name); a path is rewritten relative to the file's new home.
+fn command_edits(
+    ws: &Workspace,
+    a: &Artifact,
+    new_home: &str,
+    moves: &[Move],
+) -> Vec<(TextRange, String)> {
+    use crate::command::resolve::{Resolved, artifact as resolve_artifact};
+    use crate::command::{Word, bind, catalog};
+    let mut out = Vec::new();
+    for u in &a.commands {
+        let Some(k) = catalog::best(ws, a, u) else {
+            continue;
+        };
+        let b = bind(k.command, u);
+        for (w, (word, range)) in b.words.iter().zip(&u.args) {
+            let Word::Arg(Some(decl)) = w else { continue };
+            if decl.kind != "artifact" {
+                continue;
+            }
+            let Resolved::Found(target) = resolve_artifact(ws, a, word, &decl.kinds) else {
+                continue;
+            };
+            let Some(new_target) = moved(&target, moves) else {
+                continue;
+            };
+            let new_word = if word.contains('/') {
+                crate::workspace::resolve::relative_link(new_home, &new_target)
+            } else {
+                let file = new_target.rsplit('/').next().unwrap_or(&new_target);
+                if word.ends_with(".md") {
+                    file.to_string()
+                } else {
+                    file.trim_end_matches(".md").to_string()
+                }
+            };
+            if new_word != *word {
+                out.push((*range, new_word));
+            }
         }
     }
     out

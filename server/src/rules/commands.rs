@@ -3,9 +3,9 @@
 
 use crate::artifact::{Artifact, CommandUse};
 use crate::bundle;
-use crate::command::catalog::{all, usage};
+use crate::command::catalog::{all, best, usage};
 use crate::command::resolve::{Resolved, artifact as resolve_artifact};
-use crate::command::{Bound, Known, Word, bind, lookup};
+use crate::command::{Bound, Known, Word, bind};
 use crate::schema::CommandArg;
 use crate::text::TextRange;
 use crate::workspace::Workspace;
@@ -16,7 +16,7 @@ use super::{Sink, closest};
 pub fn check(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
     let own = art.class.flavor();
     for (i, u) in art.commands.iter().enumerate() {
-        let Some(known) = declaration(ws, art, u) else {
+        let Some(known) = best(ws, art, u) else {
             unknown(ws, own, u, sink);
             continue;
         };
@@ -35,54 +35,6 @@ pub fn check(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
         }
         law(ws, art, &known, &b, i, sink);
     }
-}
-
-/// The declaration a line is judged by: the document's own flavor's, else,
-/// of the flavors that declare the command, the one it fits best (a bundle
-/// quoting `/implement x-plan.md` means the flavor that has plans).
-fn declaration<'a>(ws: &'a Workspace, art: &Artifact, u: &CommandUse) -> Option<Known<'a>> {
-    if let Some(own) = art.class.flavor()
-        && let Some(k) = ws.schemas.flavor(own).and_then(|f| {
-            f.def
-                .commands
-                .iter()
-                .find(|c| c.name == u.name)
-                .map(|command| Known { flavor: f, command })
-        })
-    {
-        return Some(k);
-    }
-    let candidates: Vec<Known> = ws
-        .schemas
-        .flavors
-        .iter()
-        .filter_map(|f| {
-            let command = f.def.commands.iter().find(|c| c.name == u.name)?;
-            Some(Known { flavor: f, command })
-        })
-        .collect();
-    if candidates.len() < 2 {
-        return candidates
-            .into_iter()
-            .next()
-            .or_else(|| lookup(ws, None, &u.name));
-    }
-    candidates.into_iter().min_by_key(|k| {
-        let b = bind(k.command, u);
-        let unresolved = b
-            .words
-            .iter()
-            .zip(&u.args)
-            .filter(|(w, (word, _))| match w {
-                Word::Arg(Some(decl)) if decl.kind == "artifact" => !matches!(
-                    resolve_artifact(ws, art, word, &decl.kinds),
-                    Resolved::Found(_)
-                ),
-                _ => false,
-            })
-            .count();
-        b.problems.len() + unresolved
-    })
 }
 
 /// A project command of Claude Code: `.claude/commands/<name>.md`, with
