@@ -1,11 +1,11 @@
 //! The bundles of a workspace: artifacts of the kind whose id is `bundle`.
 
-use crate::artifact::{Artifact, Class};
+use crate::artifact::Artifact;
 use crate::workspace::Workspace;
 
 use super::name::DEFAULT_TYPES;
 
-pub const KIND: &str = "bundle";
+pub use crate::workspace::items::{BUNDLE_KIND as KIND, bundle_name as name_of, is_bundle};
 const DEFAULT_FOLDER: &str = ".agentops/bundles";
 
 pub struct Bundle<'a> {
@@ -13,41 +13,35 @@ pub struct Bundle<'a> {
     pub art: &'a Artifact,
 }
 
-pub fn is_bundle(art: &Artifact) -> bool {
-    art.class.kind() == Some(KIND)
-}
-
-/// The bundle's name: its `{name}` capture, else its file stem.
-pub fn name_of(art: &Artifact) -> String {
-    if let Class::Known { captures, .. } = &art.class
-        && let Some((_, v)) = captures.iter().find(|(k, _)| k == "name")
-    {
-        return v.clone();
-    }
-    let file = art.path.rsplit('/').next().unwrap_or(&art.path);
-    file.strip_suffix(".md").unwrap_or(file).to_string()
-}
-
 pub fn all(ws: &Workspace) -> Vec<Bundle<'_>> {
-    ws.artifacts
-        .values()
-        .filter(|a| is_bundle(a))
-        .map(|art| Bundle {
-            name: name_of(art),
-            art,
+    let items = ws.items();
+    let mut out: Vec<Bundle> = items
+        .bundle_names()
+        .flat_map(|name| {
+            items
+                .bundles_named(name)
+                .iter()
+                .filter_map(|p| ws.artifacts.get(p))
+                .map(|art| Bundle {
+                    name: name.to_string(),
+                    art,
+                })
         })
-        .collect()
+        .collect();
+    out.sort_by(|a, b| a.art.path.cmp(&b.art.path));
+    out
 }
 
 /// The bundle called `name`; when both `.agentops/bundles/` and
 /// `.agents/bundles/` hold one, the save folder's wins.
 pub fn find<'a>(ws: &'a Workspace, name: &str) -> Option<&'a Artifact> {
+    let items = ws.items();
+    let named = items.bundles_named(name);
+    if named.is_empty() {
+        return None;
+    }
     let preferred = folder(ws);
-    let mut found: Vec<&Artifact> = all(ws)
-        .into_iter()
-        .filter(|b| b.name == name)
-        .map(|b| b.art)
-        .collect();
+    let mut found: Vec<&Artifact> = named.iter().filter_map(|p| ws.artifacts.get(p)).collect();
     found.sort_by_key(|a| !a.path.starts_with(&format!("{preferred}/")));
     found.first().copied()
 }

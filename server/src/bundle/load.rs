@@ -61,8 +61,13 @@ fn open(ws: &Workspace, name: &str) -> Result<(String, String, Option<Recorded>)
 }
 
 pub fn missing(ws: &Workspace, name: &str) -> String {
-    let names: Vec<String> = index::all(ws).into_iter().map(|b| b.name).collect();
-    let hint = crate::text::closest(name, names.iter().map(String::as_str))
+    let items = ws.items();
+    missing_near(ws, name, crate::text::closest(name, items.bundle_names()))
+}
+
+/// The message for a missing bundle whose nearest saved name is `near`.
+pub fn missing_near(ws: &Workspace, name: &str, near: Option<&str>) -> String {
+    let hint = near
         .map(|c| format!(" (did you mean `{c}`?)"))
         .unwrap_or_default();
     format!("no bundle `{name}` in {}{hint}", index::folder(ws))

@@ -36,10 +36,12 @@ pub fn artifact(ws: &Workspace, from: &Artifact, word: &str, kinds: &[String]) -
     }
     // By file name, anywhere: the document's own flavor first.
     let file = with_md.rsplit('/').next().unwrap_or(&with_md);
-    let mut by_name: Vec<&Artifact> = ws
-        .artifacts
-        .values()
-        .filter(|a| a.path.rsplit('/').next() == Some(file) && a.path.ends_with(&with_md))
+    let items = ws.items();
+    let mut by_name: Vec<&Artifact> = items
+        .named(file)
+        .iter()
+        .filter_map(|p| ws.artifacts.get(p))
+        .filter(|a| a.path.ends_with(&with_md))
         .collect();
     by_name.sort_by_key(|a| a.class.flavor() != from.class.flavor());
     candidates.extend(by_name.iter().map(|a| a.path.clone()));

@@ -144,14 +144,15 @@ fn argument(
             if bundle::find(ws, word).is_some() {
                 return;
             }
-            let names: Vec<String> = bundle::all(ws).into_iter().map(|b| b.name).collect();
-            let near = closest(word, names.iter().map(String::as_str)).is_some();
+            let items = ws.items();
+            let near = closest(word, items.bundle_names());
             match bundle::index::check_name(ws, word) {
-                Err(e) if !near => {
+                Err(e) if near.is_none() => {
                     sink.push("command-argument", range, e);
                 }
                 _ => {
-                    sink.push("bundle-missing", range, bundle::load::missing(ws, word));
+                    let message = bundle::load::missing_near(ws, word, near);
+                    sink.push("bundle-missing", range, message);
                 }
             }
         }

@@ -50,11 +50,47 @@ pub struct Items {
     by_path: HashMap<String, usize>,
     /// Per artifact path: its pairings, one per `via` prerequisite.
     pub pairings: HashMap<String, Vec<(String, Pairing)>>,
+    /// Artifact paths by file name, for command arguments that name a file.
+    by_file: HashMap<String, Vec<String>>,
+    /// Bundle paths by bundle name.
+    bundles: BTreeMap<String, Vec<String>>,
+}
+
+/// The kind id of context bundles: what bundle commands save, load and check.
+pub const BUNDLE_KIND: &str = "bundle";
+
+pub fn is_bundle(art: &Artifact) -> bool {
+    art.class.kind() == Some(BUNDLE_KIND)
+}
+
+/// A bundle's name: its `{name}` capture, else its file stem.
+pub fn bundle_name(art: &Artifact) -> String {
+    if let crate::artifact::Class::Known { captures, .. } = &art.class
+        && let Some((_, v)) = captures.iter().find(|(k, _)| k == "name")
+    {
+        return v.clone();
+    }
+    let file = art.path.rsplit('/').next().unwrap_or(&art.path);
+    file.strip_suffix(".md").unwrap_or(file).to_string()
 }
 
 impl Items {
     pub fn of(&self, path: &str) -> Option<&WorkItem> {
         self.by_path.get(path).and_then(|&i| self.items.get(i))
+    }
+
+    /// Paths of the artifacts whose file name is `file`, in path order.
+    pub fn named(&self, file: &str) -> &[String] {
+        self.by_file.get(file).map_or(&[], Vec::as_slice)
+    }
+
+    /// Paths of the bundles called `name`, in path order.
+    pub fn bundles_named(&self, name: &str) -> &[String] {
+        self.bundles.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn bundle_names(&self) -> impl Iterator<Item = &str> {
+        self.bundles.keys().map(String::as_str)
     }
 
     pub fn compute(ws: &Workspace) -> Items {
@@ -144,10 +180,27 @@ impl Items {
                 by_path.insert(p.clone(), i);
             }
         }
+        let mut by_file: HashMap<String, Vec<String>> = HashMap::new();
+        let mut bundles: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for a in ws.artifacts.values() {
+            let file = a.path.rsplit('/').next().unwrap_or(&a.path);
+            by_file
+                .entry(file.to_string())
+                .or_default()
+                .push(a.path.clone());
+            if is_bundle(a) {
+                bundles
+                    .entry(bundle_name(a))
+                    .or_default()
+                    .push(a.path.clone());
+            }
+        }
         Items {
             items,
             by_path,
             pairings,
+            by_file,
+            bundles,
         }
     }
 }
