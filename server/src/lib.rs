@@ -4,6 +4,9 @@
 //! `text → syntax → schema → artifact → workspace → rules → cli`.
 //! See `docs/architecture.md`.
 
+// Input must never panic the server: outside tests, no unwrap or expect at all.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod artifact;
 pub mod bundle;
 pub mod cli;

@@ -82,6 +82,7 @@ fn source_part(ws: &Workspace, p: &Part, digest: &str) -> String {
         k.essential_sections.iter().map(String::as_str).collect()
     });
     let mut taken: Vec<TextRange> = Vec::new();
+    let relinks = relinks(ws, art, digest);
     if let Some(kind) = kind {
         for id in &essential {
             let Some(sec) = find_section(art, kind, id) else {
@@ -108,7 +109,6 @@ fn source_part(ws: &Workspace, p: &Part, digest: &str) -> String {
             } else {
                 3u8.saturating_sub(sec.level)
             };
-            let relinks = relinks(ws, art, digest);
             let shifted = section_text(art, p.text, extent, shift, &relinks);
             let shifted = shifted.trim_matches('\n');
             if !shifted.is_empty() {

@@ -7,6 +7,7 @@
 pub mod atomic;
 pub mod digest;
 pub mod index;
+pub mod list;
 pub mod load;
 pub mod name;
 pub mod save;

@@ -165,50 +165,55 @@ fn flag_items(c: &Command, bound: &crate::command::Bound, replace: TextRange) ->
 
 fn argument_items(ws: &Workspace, art: &Artifact, a: &CommandArg, replace: TextRange) -> Vec<Item> {
     match a.kind.as_str() {
-        "artifact" => ws
-            .artifacts
-            .values()
-            .filter(|x| !bundle::index::is_bundle(x))
-            .filter(|x| {
-                a.kinds.is_empty()
-                    || x.class
-                        .kind()
-                        .is_some_and(|k| a.kinds.iter().any(|w| w == k))
-            })
-            .map(|x| {
-                let file = x.path.rsplit('/').next().unwrap_or(&x.path).to_string();
-                // The file name when it is unambiguous: that is how agents write it.
-                let unique = ws
-                    .artifacts
-                    .values()
-                    .filter(|o| !bundle::index::is_bundle(o))
-                    .filter(|o| o.path.rsplit('/').next() == Some(file.as_str()))
-                    .count()
-                    == 1;
-                let insert = if unique {
-                    file.clone()
-                } else {
-                    crate::workspace::resolve::relative_link(&art.path, &x.path)
-                };
-                let status = x
-                    .status
-                    .as_ref()
-                    .map(|s| format!(", {}", s.value))
-                    .unwrap_or_default();
-                Item {
-                    label: insert.clone(),
-                    kind: ItemKind::File,
-                    detail: Some(format!("{}{status}", x.class.kind().unwrap_or("artifact"))),
-                    documentation: Some(format!(
-                        "{}\n\n`{}`",
-                        x.title().map_or(file.as_str(), |t| t.text.as_str()),
-                        x.path
-                    )),
-                    replace,
-                    insert,
-                }
-            })
-            .collect(),
+        "artifact" => {
+            let items = ws.items();
+            ws.artifacts
+                .values()
+                .filter(|x| !bundle::index::is_bundle(x))
+                .filter(|x| {
+                    a.kinds.is_empty()
+                        || x.class
+                            .kind()
+                            .is_some_and(|k| a.kinds.iter().any(|w| w == k))
+                })
+                .map(|x| {
+                    let file = x.path.rsplit('/').next().unwrap_or(&x.path).to_string();
+                    // The file name when it is unambiguous: that is how agents write it.
+                    let unique = items
+                        .named(&file)
+                        .iter()
+                        .filter(|p| {
+                            ws.artifacts
+                                .get(*p)
+                                .is_some_and(|o| !bundle::index::is_bundle(o))
+                        })
+                        .count()
+                        == 1;
+                    let insert = if unique {
+                        file.clone()
+                    } else {
+                        crate::workspace::resolve::relative_link(&art.path, &x.path)
+                    };
+                    let status = x
+                        .status
+                        .as_ref()
+                        .map(|s| format!(", {}", s.value))
+                        .unwrap_or_default();
+                    Item {
+                        label: insert.clone(),
+                        kind: ItemKind::File,
+                        detail: Some(format!("{}{status}", x.class.kind().unwrap_or("artifact"))),
+                        documentation: Some(format!(
+                            "{}\n\n`{}`",
+                            x.title().map_or(file.as_str(), |t| t.text.as_str()),
+                            x.path
+                        )),
+                        replace,
+                        insert,
+                    }
+                })
+                .collect()
+        }
         "bundle" => bundle::all(ws)
             .into_iter()
             .map(|b| {

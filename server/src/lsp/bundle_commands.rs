@@ -59,6 +59,14 @@ fn strings(v: Option<&Value>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The bundle `name` an argument object must carry.
+fn required_name(a: &Value) -> Result<String> {
+    a.get("name")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| Error::invalid_params("`name` is required"))
+}
+
 /// Root-relative path of a `from` entry: a `file://` URI or a relative path.
 fn rel_of(root: &Root, entry: &str) -> Option<String> {
     if entry.starts_with("file:") {
@@ -70,11 +78,7 @@ fn rel_of(root: &Root, entry: &str) -> Option<String> {
 
 pub async fn save(state: &Arc<State>, args: &[Value]) -> Result<Value> {
     let a = first(args)?;
-    let name = a
-        .get("name")
-        .and_then(Value::as_str)
-        .ok_or_else(|| Error::invalid_params("`name` is required"))?
-        .to_string();
+    let name = required_name(a)?;
     let uri = a.get("uri").and_then(Value::as_str).map(str::to_string);
     super::commands::refresh_open(state).await;
     let root = root_for(state, uri.as_deref())?;
@@ -124,11 +128,7 @@ pub async fn save(state: &Arc<State>, args: &[Value]) -> Result<Value> {
 
 pub async fn load(state: &Arc<State>, args: &[Value]) -> Result<Value> {
     let a = first(args)?;
-    let name = a
-        .get("name")
-        .and_then(Value::as_str)
-        .ok_or_else(|| Error::invalid_params("`name` is required"))?
-        .to_string();
+    let name = required_name(a)?;
     let root = root_for(state, a.get("uri").and_then(Value::as_str))?;
     let read_fn = reader(state, &root);
     let r = root.clone();
@@ -175,7 +175,7 @@ pub async fn list(state: &Arc<State>, args: &[Value]) -> Result<Value> {
     let r = root.clone();
     let rows = blocking(move || {
         let ws = read(&r.ws);
-        crate::cli::bundle::list(&ws)
+        crate::bundle::list::list(&ws)
     })
     .await?;
     Ok(Value::Array(
