@@ -242,6 +242,7 @@ pub fn diagnostics(state: &State, root: &Root, rel: &str) -> (Vec<lsp::Diagnosti
             None => Vec::new(),
         },
     };
+    let out = super::outgoing::cap(out);
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     for d in &out {
         h.update(format!("{:?}{:?}{:?}{}", d.range, d.code, d.severity, d.message).as_bytes());
