@@ -10,6 +10,7 @@ use tower_lsp_server::ls_types::{ShowDocumentParams, Uri};
 
 use crate::bundle::{load, save};
 
+use super::ask::{Wait, ask};
 use super::guard::blocking;
 use super::index::{Change, files_changed};
 use super::phase_commands::arg_str;
@@ -144,16 +145,7 @@ pub async fn load(state: &Arc<State>, args: &[Value]) -> Result<Value> {
     if state.caps().show_document
         && let Some(u) = uri.clone()
     {
-        shown = state
-            .client
-            .show_document(ShowDocumentParams {
-                uri: u,
-                external: Some(false),
-                take_focus: Some(true),
-                selection: None,
-            })
-            .await
-            .unwrap_or(false);
+        shown = show(state, u).await;
     }
     Ok(json!({
         "name": loaded.name,
@@ -216,17 +208,25 @@ pub async fn open(state: &Arc<State>, args: &[Value]) -> Result<Value> {
     if !state.caps().show_document {
         return Ok(json!({ "shown": false, "uri": uri.as_str() }));
     }
-    let shown = state
-        .client
-        .show_document(ShowDocumentParams {
-            uri: uri.clone(),
-            external: Some(false),
-            take_focus: Some(true),
-            selection: None,
-        })
-        .await
-        .unwrap_or(false);
+    let shown = show(state, uri.clone()).await;
     Ok(json!({ "shown": shown, "uri": uri.as_str() }))
+}
+
+/// Asks the client to show `uri`; false when it refuses or does not answer.
+async fn show(state: &State, uri: Uri) -> bool {
+    let params = ShowDocumentParams {
+        uri,
+        external: Some(false),
+        take_focus: Some(true),
+        selection: None,
+    };
+    let asked = ask(
+        state,
+        "window/showDocument",
+        Wait::Action,
+        state.client.show_document(params),
+    );
+    asked.await.unwrap_or(false)
 }
 
 /// Files the server wrote: re-read into the index and re-published now,

@@ -10,6 +10,7 @@ use tower_lsp_server::ls_types::{MessageType, NumberOrString, Uri};
 use crate::workspace::{self, Workspace};
 
 use super::analysis::{self, with_parsers};
+use super::ask::{Wait, ask};
 use super::guard::blocking;
 use super::publish;
 use super::state::{Root, State, read, write};
@@ -24,11 +25,14 @@ pub async fn index(state: Arc<State>, root: Arc<Root>) {
         TOKENS.fetch_add(1, Ordering::Relaxed)
     ));
     let progress = if state.caps().progress
-        && state
-            .client
-            .create_work_done_progress(token.clone())
-            .await
-            .is_ok()
+        && ask(
+            &state,
+            "window/workDoneProgress/create",
+            Wait::Setup,
+            state.client.create_work_done_progress(token.clone()),
+        )
+        .await
+        .is_ok()
     {
         Some(
             state

@@ -10,6 +10,7 @@ use tower_lsp_server::ls_types::Uri;
 
 use crate::features::actions::{self, Action};
 
+use super::ask::{GaveUp, Wait, ask};
 use super::guard::blocking;
 use super::state::{State, read};
 
@@ -67,7 +68,20 @@ async fn apply(
         Ok(p) => p,
         Err(reason) => return Ok(json!({ "applied": false, "reason": reason })),
     };
-    let response = state.client.apply_edit(edit).await?;
+    let asked = ask(
+        state,
+        "workspace/applyEdit",
+        Wait::Action,
+        state.client.apply_edit(edit),
+    );
+    let response = match asked.await {
+        Ok(r) => r,
+        Err(GaveUp::Failed(e)) => return Err(e),
+        Err(why) => {
+            let reason = why.reason("workspace/applyEdit");
+            return Ok(json!({ "applied": false, "title": title, "reason": reason }));
+        }
+    };
     Ok(json!({
         "applied": response.applied,
         "title": title,

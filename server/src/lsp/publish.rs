@@ -7,6 +7,7 @@ use std::time::Duration;
 use tower_lsp_server::ls_types::{MessageType, Uri};
 
 use super::analysis::{self, Analyzed};
+use super::ask::{Wait, ask};
 use super::guard::blocking;
 use super::state::{Root, State, lock, read};
 
@@ -57,7 +58,13 @@ pub async fn publish(state: &Arc<State>, root: &Arc<Root>, rels: Vec<String>) {
     let caps = state.caps();
     if caps.pull {
         if caps.pull_refresh {
-            let _ = state.client.workspace_diagnostic_refresh().await;
+            let _ = ask(
+                state,
+                "workspace/diagnostic/refresh",
+                Wait::Setup,
+                state.client.workspace_diagnostic_refresh(),
+            )
+            .await;
         }
         return;
     }

@@ -10,6 +10,7 @@ use tower_lsp_server::ls_types::Uri;
 use crate::features::routes;
 
 use super::actions::workspace_edit;
+use super::ask::{Wait, ask};
 use super::guard::blocking;
 use super::state::{State, read};
 
@@ -55,11 +56,12 @@ pub async fn execute(state: &Arc<State>, args: &[Value]) -> Result<Option<Value>
     })
     .await?
     .map_err(Error::invalid_params)?;
-    let applied = state
-        .client
-        .apply_edit(edit)
-        .await
-        .map(|r| r.applied)
-        .unwrap_or(false);
+    let asked = ask(
+        state,
+        "workspace/applyEdit",
+        Wait::Action,
+        state.client.apply_edit(edit),
+    );
+    let applied = asked.await.map(|r| r.applied).unwrap_or(false);
     Ok(Some(json!({ "applied": applied, "uri": created.as_str() })))
 }

@@ -12,6 +12,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use crate::features;
 
 use super::analysis;
+use super::ask::{GaveUp, Wait, ask};
 use super::capabilities;
 use super::commands;
 use super::convert;
@@ -44,7 +45,14 @@ impl Backend {
             scope_uri: None,
             section: Some("agentops".into()),
         };
-        if let Ok(values) = self.client().configuration(vec![item]).await
+        // Unanswered, the defaults stay and indexing goes on (ask.rs logs it).
+        let asked = ask(
+            &self.state,
+            "workspace/configuration",
+            Wait::Setup,
+            self.client().configuration(vec![item]),
+        );
+        if let Ok(values) = asked.await
             && let Some(v) = values.into_iter().next()
         {
             apply_settings(&self.state, &v);
@@ -95,7 +103,13 @@ impl Backend {
                 method: "workspace/didChangeWatchedFiles".into(),
                 register_options: serde_json::to_value(options).ok(),
             };
-            if let Err(e) = self.client().register_capability(vec![reg]).await {
+            let asked = ask(
+                &self.state,
+                "client/registerCapability",
+                Wait::Setup,
+                self.client().register_capability(vec![reg]),
+            );
+            if let Err(GaveUp::Failed(e)) = asked.await {
                 self.client()
                     .log_message(
                         MessageType::WARNING,
@@ -119,6 +133,9 @@ impl Backend {
 
 fn apply_settings(state: &Arc<State>, v: &Value) {
     let section = v.get("agentops").unwrap_or(v);
+    if let Some(ms) = section.get("clientTimeoutMs").and_then(Value::as_u64) {
+        write(&state.settings).client_timeout_ms = ms.clamp(100, 600_000);
+    }
     let Some(ms) = section.get("debounceMs").and_then(Value::as_u64) else {
         return;
     };

@@ -19,11 +19,16 @@ use super::document::Document;
 pub struct Settings {
     /// Wait this long after an edit before re-checking (0: at once).
     pub debounce_ms: u64,
+    /// How long to wait for the client's answer to a request (see ask.rs).
+    pub client_timeout_ms: u64,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { debounce_ms: 50 }
+        Settings {
+            debounce_ms: 50,
+            client_timeout_ms: super::ask::ACTION_TIMEOUT_MS,
+        }
     }
 }
 
@@ -81,6 +86,8 @@ pub struct State {
     pub cache: CacheMode,
     /// Result ids of the last pull report per document.
     pub pulled: DashMap<Uri, String>,
+    /// Request handlers that may wait on the client at once (see ask.rs).
+    pub client_waits: tokio::sync::Semaphore,
 }
 
 /// Lock poisoning only follows a panic in another handler, which is already
@@ -109,6 +116,7 @@ impl State {
             shutdown: AtomicBool::new(false),
             cache: CacheMode::default_dir(),
             pulled: DashMap::new(),
+            client_waits: tokio::sync::Semaphore::new(super::ask::ACTION_WAITS),
         }
     }
 
