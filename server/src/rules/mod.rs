@@ -305,7 +305,7 @@ impl<'a> Sink<'a> {
             code,
             severity: configured,
             range,
-            message: message.into(),
+            message: crate::text::echo::bounded(message.into()),
             related: Vec::new(),
         });
         self.out.last_mut()
