@@ -18,6 +18,12 @@ const NAME: &str = "cache-research";
 const SECTIONS: &str = "## Problem Statement\n## Scope\n## Key Findings\n\
     ## Recommended Approach\n## Open Questions\n## References\n## Next Steps\n";
 
+/// The binary under test; `AGENTOPS_LSP_BIN` runs these tests against
+/// another build (how each was seen to fail before its fix).
+fn bin() -> String {
+    std::env::var("AGENTOPS_LSP_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_agentops-lsp").into())
+}
+
 struct Run {
     code: Option<i32>,
     stdout: String,
@@ -31,7 +37,7 @@ fn run(root: &Path, args: &[&str]) -> Run {
     let mut child = Command::new("sh")
         .arg("-c")
         .arg("ulimit -v 2000000; exec \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_agentops-lsp"))
+        .arg(bin())
         .args(args)
         .current_dir(root)
         .env("AGENTOPS_LSP_CACHE", out.path().join("cache"))
@@ -314,12 +320,18 @@ fn a_symlinked_bundle_folder_or_snapshot_is_not_followed() {
 #[test]
 fn concurrent_saves_of_one_name() {
     for round in 0..3 {
-        let (_t, root) = workspace(&[]);
-        let bin = env!("CARGO_BIN_EXE_agentops-lsp");
+        let (_t, root) = workspace(&[(PLAN, "# Implementation Plan: Cache\n")]);
+        let bin = bin();
+        // Different sources: each save's snapshot differs, so a loser that
+        // replaced the winner's snapshot would leave the winner invalid.
         let children: Vec<_> = (0..4)
-            .map(|_| {
-                Command::new(bin)
-                    .args(["bundle", "save", NAME, "--from", RESEARCH])
+            .map(|i| {
+                let mut args = vec!["bundle", "save", NAME, "--from", RESEARCH];
+                if i % 2 == 1 {
+                    args.push(PLAN);
+                }
+                Command::new(&bin)
+                    .args(args)
                     .current_dir(&root)
                     .env("AGENTOPS_LSP_CACHE", root.join("../cache"))
                     .stdout(Stdio::null())
@@ -414,17 +426,14 @@ fn extract_is_all_or_nothing() {
     assert_eq!(s.code, Some(0), "{}", s.stderr);
     // The second file to write is already there: the first is not written either.
     let dest = t.path().join("dest");
-    write(&dest, RESEARCH, "mine");
+    write(&dest, PLAN, "mine");
     let x = run(
         &root,
         &["bundle", "load", NAME, "--extract", dest.to_str().unwrap()],
     );
     assert_eq!(x.code, Some(1));
-    assert!(!dest.join(PLAN).exists(), "{}", x.stderr);
-    assert_eq!(
-        std::fs::read_to_string(dest.join(RESEARCH)).unwrap(),
-        "mine"
-    );
+    assert!(!dest.join(RESEARCH).exists(), "{}", x.stderr);
+    assert_eq!(std::fs::read_to_string(dest.join(PLAN)).unwrap(), "mine");
 }
 
 // ---- 10. nothing accepted quietly ----
