@@ -148,7 +148,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "link-broken",
         default: Severity::Error,
-        summary: "A relative link, anchor or reference does not resolve.",
+        summary: "A relative link, anchor or reference does not resolve, or leads outside the workspace root.",
     },
     Rule {
         code: "code-path-missing",
