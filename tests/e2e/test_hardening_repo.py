@@ -50,6 +50,14 @@ async def test_special_files_and_links_out_of_the_root(bare: AgentopsClient, wor
     if config.exists():
         config.unlink()
     os.mkfifo(config)
+    # A bundle whose snapshot is a FIFO.
+    (workspace / ".agentops/bundles/fifo-research.md").write_text(
+        "---\nbundle_id: bundle-fifo-research-2025-11-09\ntype: research\n"
+        "snapshot: fifo-research.tar.zst\nsources:\n"
+        "  - path: agentops/infrastructure-ops/research/monitoring-strategy-research.md\n"
+        f'    sha256: "{"0" * 64}"\n---\n# Bundle: fifo\n'
+    )
+    os.mkfifo(workspace / ".agentops/bundles/fifo-research.tar.zst")
     (workspace / HOSTILE).write_text(
         "# Research: Hostile\n\n## Key Findings\n"
         "[z](../../../docs/zero.md#a) [f](../../../docs/fifo.md#a) "
@@ -60,6 +68,11 @@ async def test_special_files_and_links_out_of_the_root(bare: AgentopsClient, wor
     await c.settle()
     cfg = await c.wait_publish(c.uri("agentops.toml"), lambda p: bool(p.diagnostics))
     assert any("cannot read agentops.toml: it is not a regular file" in m for m in messages(cfg)), messages(cfg)
+
+    bundle = await c.wait_publish(c.uri(".agentops/bundles/fifo-research.md"), lambda p: bool(p.diagnostics))
+    assert any("the snapshot cannot be read: it is not a regular file" in m for m in messages(bundle)), messages(
+        bundle
+    )
 
     uri = c.open(HOSTILE)
     got = await c.wait_publish(uri, lambda p: any("outside" in m for m in messages(p)))

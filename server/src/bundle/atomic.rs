@@ -39,7 +39,15 @@ pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Locks `dir`, waiting up to `wait` for another holder to let go.
 pub fn lock_folder(dir: &Path, wait: std::time::Duration) -> std::io::Result<FolderLock> {
+    #[cfg(unix)]
     let handle = std::fs::File::open(dir)?;
+    // A folder cannot be opened as a file elsewhere: a lock file stands in.
+    #[cfg(not(unix))]
+    let handle = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(".agentops.lock"))?;
     let until = std::time::Instant::now() + wait;
     loop {
         match handle.try_lock() {
