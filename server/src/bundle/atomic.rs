@@ -27,6 +27,48 @@ fn temp_in(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile
     Ok(tmp)
 }
 
+/// An exclusive lock on a folder, held until dropped (`flock` on the
+/// folder's own handle: released by the kernel if the process dies, and no
+/// lock file left behind).
+pub struct FolderLock {
+    _dir: std::fs::File,
+}
+
+/// How long a writer waits for another one to finish.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Locks `dir`, waiting up to `wait` for another holder to let go.
+pub fn lock_folder(dir: &Path, wait: std::time::Duration) -> std::io::Result<FolderLock> {
+    #[cfg(unix)]
+    let handle = std::fs::File::open(dir)?;
+    // A folder cannot be opened as a file elsewhere: a lock file stands in.
+    #[cfg(not(unix))]
+    let handle = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(".agentops.lock"))?;
+    let until = std::time::Instant::now() + wait;
+    loop {
+        match handle.try_lock() {
+            Ok(()) => return Ok(FolderLock { _dir: handle }),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < until => {
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::WouldBlock,
+                    format!(
+                        "another save or load is writing in `{}`; try again",
+                        dir.display()
+                    ),
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
+        }
+    }
+}
+
 /// Replaces `path` (or creates it) atomically.
 pub fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     temp_in(path, bytes)?

@@ -45,7 +45,7 @@ fn open(ws: &Workspace, name: &str) -> Result<(String, String, Option<Recorded>)
     index::check_name(ws, name)?;
     let art = index::find(ws, name).ok_or_else(|| missing(ws, name))?;
     let path = art.path.clone();
-    let text = std::fs::read_to_string(ws.root.join(&path))
+    let text = crate::workspace::read::repo_text(&ws.root, &path)
         .map_err(|e| format!("cannot read `{path}`: {e}"))?;
     let fresh = crate::workspace::from_text(
         &mut Parsers::default(),
@@ -86,7 +86,10 @@ pub fn verify(
         return Err("the bundle records sources but no `snapshot`".into());
     };
     let dir = Path::new(digest).parent().unwrap_or(Path::new(""));
-    let entries = snapshot::read(&ws.root.join(dir).join(snap), LIMITS)?;
+    let entries = snapshot::read(&ws.root, &ws.root.join(dir).join(snap), LIMITS)?;
+    if let Some(e) = entries.iter().find(|e| !rec.records(&e.path)) {
+        return Err(super::state::unrecorded(snap, &e.path));
+    }
     for s in &rec.sources {
         let Some(e) = entries.iter().find(|e| e.path == s.path) else {
             return Err(format!("`{}` is not in the snapshot", s.path));
@@ -134,7 +137,7 @@ pub fn load(
         None => (false, 0, Vec::new()),
     };
     let accessed_count = if count_access {
-        record_access(&ws.root.join(&path), &text)?
+        record_access(ws, &path, &text)?
     } else {
         current_count(&text)
     };
@@ -159,7 +162,7 @@ fn current_count(text: &str) -> u64 {
 
 /// `accessed_count + 1` and `last_accessed: now`, edited in place (every
 /// other byte kept) and written atomically.
-fn record_access(path: &Path, text: &str) -> Result<u64, String> {
+fn record_access(ws: &Workspace, rel: &str, text: &str) -> Result<u64, String> {
     let count = current_count(text) + 1;
     let updated = set_fields(
         text,
@@ -169,12 +172,17 @@ fn record_access(path: &Path, text: &str) -> Result<u64, String> {
         ],
     )
     .ok_or("the bundle has no frontmatter to record the access in")?;
-    // Written over only if nobody changed it since it was read.
-    let now = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    // Under the bundle folder's lock (a save of the same name waits), and
+    // written over only if nobody changed it since it was read.
+    let folder = Path::new(rel)
+        .parent()
+        .map_or(String::new(), |p| p.to_string_lossy().into_owned());
+    let _lock = super::save::lock_bundles(ws, &folder)?;
+    let now = crate::workspace::read::repo_text(&ws.root, rel).map_err(|e| e.to_string())?;
     if now != text {
         return Err("the bundle changed while it was being loaded; load it again".into());
     }
-    atomic::replace(path, updated.as_bytes())
+    atomic::replace(&ws.root.join(rel), updated.as_bytes())
         .map_err(|e| format!("cannot update the bundle: {e}"))?;
     Ok(count)
 }
@@ -230,18 +238,50 @@ pub fn extract(ws: &Workspace, name: &str, dest: &Path) -> Result<Vec<PathBuf>, 
     let rec = rec.ok_or_else(|| format!("bundle `{name}` has no snapshot to extract"))?;
     let entries =
         verify(ws, &path, &rec).map_err(|e| format!("bundle `{name}` is invalid: {e}"))?;
-    let mut written = Vec::new();
+    // All or nothing: every target is checked before the first is written,
+    // and a write that fails still takes back the ones before it.
+    use crate::workspace::read::{ReadError, canonical_root, confine};
+    let real_dest = canonical_root(dest);
+    for e in &entries {
+        let target = dest.join(&e.path);
+        if e.path.split('/').any(|c| c.eq_ignore_ascii_case(".git")) {
+            return Err(format!(
+                "`{}` is inside a `.git` folder; nothing extracted",
+                e.path
+            ));
+        }
+        if target.symlink_metadata().is_ok() {
+            return Err(format!(
+                "`{}` exists; extract into an empty folder",
+                target.display()
+            ));
+        }
+        if let Err(ReadError::Outside) = confine(dest, &real_dest, &target) {
+            return Err(format!(
+                "`{}` would be written through a symlink out of `{}`; nothing extracted",
+                e.path,
+                dest.display()
+            ));
+        }
+    }
+    let mut written: Vec<PathBuf> = Vec::new();
     for e in entries {
         let target = dest.join(&e.path);
-        atomic::create_new(&target, &e.bytes).map_err(|err| match err.kind() {
-            std::io::ErrorKind::AlreadyExists => {
-                format!(
-                    "`{}` exists; extract into an empty folder",
-                    target.display()
-                )
+        if let Err(err) = atomic::create_new(&target, &e.bytes) {
+            for w in &written {
+                let _ = std::fs::remove_file(w);
             }
-            _ => format!("cannot write `{}`: {err}", target.display()),
-        })?;
+            return Err(match err.kind() {
+                std::io::ErrorKind::AlreadyExists => format!(
+                    "`{}` exists; extract into an empty folder (nothing extracted)",
+                    target.display()
+                ),
+                _ => format!(
+                    "cannot write `{}`: {err} (nothing extracted)",
+                    target.display()
+                ),
+            });
+        }
         written.push(target);
     }
     Ok(written)

@@ -95,12 +95,16 @@ pub fn save(ws: &Workspace, req: &Request, read: Reader) -> Result<Saved, String
     let snap_rel = format!("{folder}/{snap_name}");
     let digest_path = ws.root.join(&digest_rel);
     let snap_path = ws.root.join(&snap_rel);
-    let exists = digest_path.exists() || snap_path.exists();
-    if exists && !req.overwrite {
-        return Err(format!(
+    // Asked early to spare the work; asked again under the lock.
+    let present = || digest_path.symlink_metadata().is_ok() || snap_path.symlink_metadata().is_ok();
+    let exists_msg = || {
+        format!(
             "bundle `{}` exists ({digest_rel}); save with overwrite to replace it (the old one is kept as `{}.md.prev`)",
             req.name, req.name
-        ));
+        )
+    };
+    if present() && !req.overwrite {
+        return Err(exists_msg());
     }
 
     let date = crate::time::today();
@@ -152,6 +156,13 @@ pub fn save(ws: &Workspace, req: &Request, read: Reader) -> Result<Saved, String
         super::snapshot::encode(&files).map_err(|e| format!("cannot build the snapshot: {e}"))?;
 
     let fail = |what: &str, e: std::io::Error| format!("cannot write {what}: {e}");
+    // Both files are written under one lock on the folder: two saves of one
+    // name at once are one after the other, and the second sees the first.
+    let _lock = lock_bundles(ws, &folder)?;
+    let exists = present();
+    if exists && !req.overwrite {
+        return Err(exists_msg());
+    }
     if exists {
         keep_previous(&digest_path).map_err(|e| fail("the previous digest", e))?;
         keep_previous(&snap_path).map_err(|e| fail("the previous snapshot", e))?;
@@ -171,9 +182,36 @@ pub fn save(ws: &Workspace, req: &Request, read: Reader) -> Result<Saved, String
     })
 }
 
+/// Creates and locks the bundle folder, which must stay inside the root: a
+/// symlinked `.agentops/bundles` does not make a save write elsewhere.
+pub fn lock_bundles(ws: &Workspace, folder: &str) -> Result<atomic::FolderLock, String> {
+    use crate::workspace::read::{canonical_root, confine};
+    let dir = ws.root.join(folder);
+    let real_root = canonical_root(&ws.root);
+    let outside = || {
+        format!("`{folder}` leads outside the workspace root; bundles are written only inside it")
+    };
+    let inside = |d: &Path| {
+        !matches!(
+            confine(&ws.root, &real_root, d),
+            Err(crate::workspace::read::ReadError::Outside)
+        )
+    };
+    if !inside(&dir) {
+        return Err(outside());
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create `{folder}`: {e}"))?;
+    let lock = atomic::lock_folder(&dir, atomic::LOCK_WAIT).map_err(|e| e.to_string())?;
+    // Checked again once held: the folder may have been swapped meanwhile.
+    if !inside(&dir) {
+        return Err(outside());
+    }
+    Ok(lock)
+}
+
 /// Moves `path` to `path.prev` (replacing an older `.prev`).
 fn keep_previous(path: &Path) -> std::io::Result<()> {
-    if !path.exists() {
+    if path.symlink_metadata().is_err() {
         return Ok(());
     }
     let mut prev = path.as_os_str().to_owned();
@@ -226,19 +264,20 @@ pub fn scalar(s: &str) -> String {
 
 /// The commit checked out at `root`, from `.git` directly (no git needed).
 fn git_head(root: &Path) -> Option<String> {
+    use crate::workspace::read::{MAX_CONFIG, read_text_in};
     let git = root.join(".git");
-    let head = std::fs::read_to_string(git.join("HEAD")).ok()?;
+    let read = |p: &Path| read_text_in(root, p, MAX_CONFIG).ok();
+    let head = read(&git.join("HEAD"))?;
     let head = head.trim();
     let sha = match head.strip_prefix("ref: ") {
         Some(r) => {
             if !super::sources::is_safe_relative(r) {
                 return None;
             }
-            std::fs::read_to_string(git.join(r))
-                .ok()
+            read(&git.join(r))
                 .map(|s| s.trim().to_string())
                 .or_else(|| {
-                    let packed = std::fs::read_to_string(git.join("packed-refs")).ok()?;
+                    let packed = read(&git.join("packed-refs"))?;
                     packed.lines().find_map(|l| {
                         let (sha, name) = l.split_once(' ')?;
                         (name == r).then(|| sha.to_string())

@@ -53,20 +53,18 @@ pub fn encode(files: &[(String, Vec<u8>)]) -> std::io::Result<Vec<u8>> {
     z.finish()
 }
 
-/// Every file in the snapshot at `path`.
-pub fn read(path: &Path, limits: Limits) -> Result<Vec<Entry>, String> {
-    let missing = |e: std::io::Error| match e.kind() {
-        std::io::ErrorKind::NotFound => "the snapshot file is missing".to_string(),
-        _ => format!("the snapshot cannot be read: {e}"),
-    };
-    let len = std::fs::metadata(path).map_err(missing)?.len();
-    if len > limits.total {
-        return Err(format!(
-            "the snapshot is larger than {} MB",
-            limits.total >> 20
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(missing)?;
+/// Every file in the snapshot at `path`, a file of the workspace at `root`:
+/// read through the one capped reader, so a snapshot that is a FIFO, a
+/// device or a symlink out of the root is an error, not a hang or a leak.
+pub fn read(root: &Path, path: &Path, limits: Limits) -> Result<Vec<Entry>, String> {
+    use crate::workspace::read::{ReadError, read_in};
+    let bytes = read_in(root, path, limits.total).map_err(|e| match e {
+        ReadError::Missing => "the snapshot file is missing".to_string(),
+        ReadError::TooLarge { .. } => {
+            format!("the snapshot is larger than {} MB", limits.total >> 20)
+        }
+        e => format!("the snapshot cannot be read: {e}"),
+    })?;
     decode(&bytes, limits)
 }
 
@@ -104,7 +102,8 @@ pub fn decode(compressed: &[u8], limits: Limits) -> Result<Vec<Entry>, String> {
         ));
     }
     let mut archive = tar::Archive::new(raw.as_slice());
-    let mut out = Vec::new();
+    let mut out: Vec<Entry> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut total = 0u64;
     let entries = archive
         .entries()
@@ -131,6 +130,11 @@ pub fn decode(compressed: &[u8], limits: Limits) -> Result<Vec<Entry>, String> {
             return Err(format!(
                 "the snapshot holds `{path}`, which is not a path inside the workspace"
             ));
+        }
+        // Two copies of one path: which one is "the" file would depend on
+        // who reads it, and an extract would stop half-way on the second.
+        if !seen.insert(path.clone()) {
+            return Err(format!("the snapshot holds `{path}` twice"));
         }
         let size = entry.header().size().map_err(|e| corrupt(&e))?;
         if size > limits.entry {
@@ -179,7 +183,7 @@ fn corrupt(e: &std::io::Error) -> String {
 /// Each file of a snapshot and its SHA-256, or why the snapshot cannot be read.
 pub type Hashes = Arc<Result<Vec<(String, [u8; 32])>, String>>;
 
-pub fn hashes(path: &Path) -> Hashes {
+pub fn hashes(root: &Path, path: &Path) -> Hashes {
     type Memo =
         Mutex<HashMap<PathBuf, ((u64, u128), Arc<Result<Vec<(String, [u8; 32])>, String>>)>>;
     static MEMO: std::sync::OnceLock<Memo> = std::sync::OnceLock::new();
@@ -198,7 +202,7 @@ pub fn hashes(path: &Path) -> Hashes {
     {
         return v.clone();
     }
-    let result = Arc::new(read(path, LIMITS).map(|entries| {
+    let result = Arc::new(read(root, path, LIMITS).map(|entries| {
         entries
             .into_iter()
             .map(|e| (e.path, crate::artifact::sha256(&e.bytes)))

@@ -26,6 +26,13 @@ pub struct Recorded {
     pub problems: Vec<(TextRange, String)>,
 }
 
+impl Recorded {
+    /// Whether `path` is one of the recorded sources.
+    pub fn records(&self, path: &str) -> bool {
+        self.sources.iter().any(|s| s.path == path)
+    }
+}
+
 /// What the bundle records, or None for a bundle that records neither
 /// sources nor a snapshot (written by hand or by an agent prompt: nothing to verify).
 pub fn recorded(art: &Artifact) -> Option<Recorded> {

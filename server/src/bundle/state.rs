@@ -19,9 +19,12 @@ pub fn invalid(ws: &Workspace, art: &Artifact, rec: &Recorded) -> Vec<(TextRange
         return out;
     };
     let dir = Path::new(&art.path).parent().unwrap_or(Path::new(""));
-    match &*snapshot::hashes(&ws.root.join(dir).join(file)) {
+    match &*snapshot::hashes(&ws.root, &ws.root.join(dir).join(file)) {
         Err(e) => out.push((*range, format!("snapshot `{file}`: {e}"))),
         Ok(entries) => {
+            if let Some((extra, _)) = entries.iter().find(|(p, _)| !rec.records(p)) {
+                out.push((*range, unrecorded(file, extra)));
+            }
             for s in &rec.sources {
                 match entries.iter().find(|(p, _)| *p == s.path) {
                     None => out.push((
@@ -43,6 +46,12 @@ pub fn invalid(ws: &Workspace, art: &Artifact, rec: &Recorded) -> Vec<(TextRange
     out
 }
 
+/// The finding on a snapshot entry the digest does not record: it could be
+/// anything (`.git/hooks/post-checkout`), so the bundle is not trusted.
+pub fn unrecorded(snapshot: &str, path: &str) -> String {
+    format!("the snapshot `{snapshot}` holds `{path}`, which the bundle does not record")
+}
+
 /// Sources that differ from the indexed artifacts, or are gone.
 pub fn stale<'r>(ws: &Workspace, rec: &'r Recorded) -> Vec<(&'r Source, How)> {
     rec.sources
@@ -52,7 +61,9 @@ pub fn stale<'r>(ws: &Workspace, rec: &'r Recorded) -> Vec<(&'r Source, How)> {
             match ws.artifacts.get(&s.path) {
                 Some(now) if now.sha256 != sha => Some((s, How::Changed)),
                 Some(_) => None,
-                None if !ws.root.join(&s.path).exists() => Some((s, How::Deleted)),
+                // Through the probe: a recorded path that a symlink takes out
+                // of the root is not asked about.
+                None if !ws.fs.entry(&ws.root.join(&s.path)).exists() => Some((s, How::Deleted)),
                 None => None,
             }
         })

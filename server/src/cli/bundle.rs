@@ -24,7 +24,7 @@ pub fn run(args: &BundleArgs) -> ExitCode {
     }
     let mut ws = Workspace::new(root);
     workspace::scan(&mut ws, &CacheMode::default_dir());
-    let read = |p: &str| std::fs::read(ws.root.join(p));
+    let read = |p: &str| Ok(workspace::read::repo_file(&ws.root, p)?);
     match &args.command {
         BundleCommand::Save {
             name,
@@ -96,7 +96,7 @@ pub fn run(args: &BundleArgs) -> ExitCode {
                 Ok(l) if *json => print_json(&json!(l)),
                 Ok(l) => {
                     eprintln!("{}", describe(&l));
-                    match std::fs::read_to_string(ws.root.join(&l.path)) {
+                    match workspace::read::repo_text(&ws.root, &l.path) {
                         Ok(digest) => {
                             print!("{digest}");
                             ExitCode::SUCCESS

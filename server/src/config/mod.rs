@@ -54,6 +54,67 @@ pub struct WorkspaceConfig {
     pub artifacts: String,
 }
 
+impl WorkspaceConfig {
+    /// Refuses what would leave the root or silently match nothing: an
+    /// `artifacts` folder that is absolute or climbs out (the default
+    /// applies instead), and `ignore` globs that do not parse (dropped).
+    fn checked(&mut self, text: &str) -> Vec<ConfigError> {
+        let mut errors = Vec::new();
+        let at = |needle: &str| {
+            let i = text.find(needle).unwrap_or(0);
+            TextRange::from_usize(i, i + if i == 0 { 0 } else { needle.len() })
+        };
+        let a = self
+            .artifacts
+            .trim_start_matches("./")
+            .trim_end_matches('/');
+        let inside = !a.is_empty()
+            && !a.starts_with(['/', '~', '\\'])
+            && !a.contains(':')
+            && a.split(['/', '\\']).all(|s| !s.is_empty() && s != "..");
+        if !inside {
+            errors.push(ConfigError {
+                range: at(&self.artifacts),
+                message: format!(
+                    "[workspace] artifacts must be a folder inside the root; `{}` is not, so `{}` is used",
+                    self.artifacts,
+                    default_artifacts()
+                ),
+            });
+            self.artifacts = default_artifacts();
+        } else {
+            self.artifacts = a.to_string();
+        }
+        self.ignore.retain(|glob| {
+            // Parsed exactly as the scan parses it.
+            let mut b = ignore::overrides::OverrideBuilder::new("");
+            match b.add(&format!("!{glob}")) {
+                Ok(_) => true,
+                Err(e) => {
+                    errors.push(ConfigError {
+                        range: at(glob),
+                        message: format!(
+                            "[workspace] ignore: `{glob}` is not a valid glob ({}); it is ignored",
+                            glob_error(&e)
+                        ),
+                    });
+                    false
+                }
+            }
+        });
+        errors
+    }
+}
+
+/// The reason in a glob error, without the glob it quotes again.
+fn glob_error(e: &ignore::Error) -> String {
+    let s = e.to_string();
+    match s.rsplit_once(": ") {
+        Some((_, why)) => why.to_string(),
+        None => s,
+    }
+}
+
 impl Default for WorkspaceConfig {
     fn default() -> Self {
         WorkspaceConfig {
@@ -94,8 +155,9 @@ impl Config {
     /// Parses the file; on error the defaults apply and the error is reported.
     pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
         match toml::from_str::<Config>(text) {
-            Ok(c) => {
-                let errors = c.unknown_rules(text);
+            Ok(mut c) => {
+                let mut errors = c.unknown_rules(text);
+                errors.extend(c.workspace.checked(text));
                 (c, errors)
             }
             Err(e) => {
@@ -158,5 +220,30 @@ mod tests {
         assert!(errs[0].message.contains("did you mean `link-broken`"));
         let (_, errs) = Config::parse("[rules]\nlink-broken = \"loud\"\n");
         assert_eq!(errs[0].range.start, 22);
+    }
+
+    #[test]
+    fn folders_outside_the_root_and_bad_globs_are_refused() {
+        for bad in ["../x", "/etc", "a/../../b", "~/x", ""] {
+            let (c, errs) = Config::parse(&format!("[workspace]\nartifacts = \"{bad}\"\n"));
+            assert_eq!(c.workspace.artifacts, "agentops", "{bad}");
+            assert!(errs[0].message.contains("inside the root"), "{bad}");
+        }
+        let (c, errs) = Config::parse("[workspace]\nartifacts = \"./docs/agentops/\"\n");
+        assert!(errs.is_empty());
+        assert_eq!(c.workspace.artifacts, "docs/agentops");
+        let (c, errs) = Config::parse("[workspace]\nignore = [\"a/**\", \"b{c\", \"d[\"]\n");
+        assert_eq!(c.workspace.ignore, vec!["a/**".to_string()]);
+        assert!(
+            errs[1].message.contains("`d[` is not a valid glob"),
+            "{}",
+            errs[1].message
+        );
+        assert!(
+            errs[0].message.contains("`b{c` is not a valid glob"),
+            "{}",
+            errs[0].message
+        );
+        assert_eq!(errs[0].range.start, 31);
     }
 }

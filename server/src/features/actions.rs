@@ -563,7 +563,7 @@ fn rename_folder(ws: &Workspace, art: &Artifact, text: &str) -> Vec<Action> {
             if p == art.path {
                 Some(text.to_string())
             } else {
-                std::fs::read_to_string(ws.root.join(p)).ok()
+                crate::workspace::read::repo_text(&ws.root, p).ok()
             }
         };
         let moves = [super::rename::Move {

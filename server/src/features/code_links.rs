@@ -214,6 +214,7 @@ fn code_path_doc(ws: &Workspace, art: &Artifact, cp: &CodePath) -> String {
     let what = match code_map::find(ws, cp) {
         None => "not a path in this workspace".to_string(),
         Some(Found::Missing) => "does not exist".to_string(),
+        Some(Found::Outside) => crate::workspace::read::OUTSIDE.to_string(),
         Some(Found::Glob(0)) => "a glob matching no file".to_string(),
         Some(Found::Glob(n)) => format!(
             "a glob matching {}{}",

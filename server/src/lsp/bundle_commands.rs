@@ -46,7 +46,7 @@ fn reader(state: &State, root: &Arc<Root>) -> impl Fn(&str) -> std::io::Result<V
     let root = root.path.clone();
     move |rel: &str| match open.get(rel) {
         Some(text) => Ok(text.clone().into_bytes()),
-        None => std::fs::read(root.join(rel)),
+        None => Ok(crate::workspace::read::repo_file(&root, rel)?),
     }
 }
 

@@ -269,7 +269,7 @@ fn refresh_file(
     if change == Change::Deleted || !path.is_file() {
         return Some(analysis::forget(root.clone(), rel.to_string()));
     }
-    let bytes = std::fs::read(&path).ok()?;
+    let bytes = workspace::read::repo_file(&root.path, rel).ok()?;
     let art = {
         let ws = read(&root.ws);
         with_parsers(|p| workspace::from_bytes(p, &ws.schemas, ws.artifacts_dir(), rel, &bytes))

@@ -113,5 +113,5 @@ pub fn text_of(open: &HashMap<String, String>, root: &Root, rel: &str) -> Option
     if let Some(text) = open.get(rel) {
         return Some(text.clone());
     }
-    std::fs::read_to_string(root.path.join(rel)).ok()
+    crate::workspace::read::repo_text(&root.path, rel).ok()
 }

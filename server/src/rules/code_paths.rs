@@ -45,6 +45,7 @@ pub fn check(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
         };
         let msg = match found {
             Found::Missing => format!("`{}` does not exist", cp.path),
+            Found::Outside => format!("`{}` {}", cp.path, crate::workspace::read::OUTSIDE),
             Found::Glob(0) => format!("`{}` matches no file", cp.path),
             Found::File => match (cp.line, code_map::normalize(&cp.path)) {
                 (Some(line), Some(rel)) => match ws.fs.line_count(&ws.root.join(rel)) {

@@ -71,7 +71,10 @@ fn problem(ws: &Workspace, art: &Artifact, link: &Link) -> Option<String> {
         ));
     }
     let target = resolve(&ws.root, &art.path, &path_part)?;
-    match ws.fs.entry(&target) {
+    match ws.fs.probe(&target) {
+        // Neither read nor said to exist: a repository learns nothing of
+        // the files around it.
+        Entry::Outside => Some(format!("`{path_part}` {}", crate::workspace::read::OUTSIDE)),
         Entry::Missing => {
             let shown = path_part.as_str();
             Some(format!("`{shown}` does not exist"))

@@ -148,7 +148,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "link-broken",
         default: Severity::Error,
-        summary: "A relative link, anchor or reference does not resolve.",
+        summary: "A relative link, anchor or reference does not resolve, or leads outside the workspace root.",
     },
     Rule {
         code: "code-path-missing",
@@ -305,7 +305,7 @@ impl<'a> Sink<'a> {
             code,
             severity: configured,
             range,
-            message: message.into(),
+            message: crate::text::echo::bounded(message.into()),
             related: Vec::new(),
         });
         self.out.last_mut()

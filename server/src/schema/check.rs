@@ -1,6 +1,6 @@
 //! Consistency of a flavor definition: every name it uses must be declared.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::model::FlavorFile;
 
@@ -21,6 +21,17 @@ pub fn check(def: &FlavorFile) -> Vec<String> {
             }
         }
     }
+    let requires: Vec<(&str, &str)> = def
+        .phases
+        .iter()
+        .flat_map(|p| p.requires.iter().map(|r| (p.id.as_str(), r.as_str())))
+        .collect();
+    if let Some(c) = cycle(&requires) {
+        errors.push(format!(
+            "phases require each other in a cycle: {}; no phase of it could ever start",
+            quoted(&c)
+        ));
+    }
     let mut seen = HashSet::new();
     for kind in &def.kinds {
         if !seen.insert(kind.id.as_str()) {
@@ -36,6 +47,18 @@ pub fn check(def: &FlavorFile) -> Vec<String> {
             errors.push(format!("`{}` has no paths", kind.id));
         }
         let sections: HashSet<&str> = kind.sections.iter().map(|s| s.id.as_str()).collect();
+        let parents: Vec<(&str, &str)> = kind
+            .sections
+            .iter()
+            .filter_map(|s| Some((s.id.as_str(), s.parent.as_deref()?)))
+            .collect();
+        if let Some(c) = cycle(&parents) {
+            errors.push(format!(
+                "sections of kind `{}` are each other's parents in a cycle: {}",
+                kind.id,
+                quoted(&c)
+            ));
+        }
         for s in &kind.sections {
             if let Some(p) = &s.parent
                 && !sections.contains(p.as_str())
@@ -135,4 +158,82 @@ pub fn check(def: &FlavorFile) -> Vec<String> {
         }
     }
     errors
+}
+
+/// One cycle in a graph given as edges, as the nodes around it (the first
+/// repeated at the end), or None. Iterative: a flavor file may declare
+/// thousands of phases, and no input may overflow the stack.
+fn cycle<'a>(edges: &[(&'a str, &'a str)]) -> Option<Vec<&'a str>> {
+    let mut next: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (from, to) in edges {
+        next.entry(from).or_default().push(to);
+    }
+    // 1: on the current path, 2: done (no cycle through it).
+    let mut state: HashMap<&str, u8> = HashMap::new();
+    let mut starts: Vec<&str> = next.keys().copied().collect();
+    starts.sort_unstable();
+    for start in starts {
+        if state.contains_key(start) {
+            continue;
+        }
+        let mut path: Vec<&str> = vec![start];
+        let mut todo: Vec<std::slice::Iter<&str>> =
+            vec![next.get(start).map(|v| v.iter()).unwrap_or_default()];
+        state.insert(start, 1);
+        while let Some(it) = todo.last_mut() {
+            match it.next() {
+                Some(&n) => match state.get(n) {
+                    Some(1) => {
+                        let at = path.iter().position(|p| *p == n).unwrap_or(0);
+                        let mut c: Vec<&str> = path.get(at..).unwrap_or_default().to_vec();
+                        c.push(n);
+                        return Some(c);
+                    }
+                    Some(_) => {}
+                    None => {
+                        state.insert(n, 1);
+                        path.push(n);
+                        todo.push(next.get(n).map(|v| v.iter()).unwrap_or_default());
+                    }
+                },
+                None => {
+                    todo.pop();
+                    if let Some(done) = path.pop() {
+                        state.insert(done, 2);
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+fn quoted(nodes: &[&str]) -> String {
+    nodes
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cycle;
+
+    #[test]
+    fn cycles_are_found_without_recursion() {
+        assert_eq!(cycle(&[("a", "b"), ("b", "c")]), None);
+        assert_eq!(
+            cycle(&[("a", "b"), ("b", "c"), ("c", "a")]),
+            Some(vec!["a", "b", "c", "a"])
+        );
+        assert_eq!(cycle(&[("x", "x")]), Some(vec!["x", "x"]));
+        // A chain 100,000 long: no stack overflow.
+        let names: Vec<String> = (0..100_000).map(|i| format!("p{i}")).collect();
+        let chain: Vec<(&str, &str)> = names
+            .windows(2)
+            .map(|w| (w[0].as_str(), w[1].as_str()))
+            .collect();
+        assert_eq!(cycle(&chain), None);
+    }
 }

@@ -111,7 +111,8 @@ impl CacheMode {
         let Some(file) = self.file(&ws.root) else {
             return Loaded::default();
         };
-        let Ok(compressed) = std::fs::read(&file) else {
+        // Our own file, but in a folder anyone may point elsewhere: read as any other.
+        let Ok(compressed) = super::read::read_capped(&file, MAX_CACHE as u64) else {
             return Loaded::default();
         };
         let Ok(raw) = zstd::bulk::decompress(&compressed, MAX_CACHE) else {

@@ -119,11 +119,13 @@ pub enum Found {
     /// A glob and how many files it matches (0: none).
     Glob(usize),
     Missing,
+    /// Symlinks resolved, the path leaves the root: not followed.
+    Outside,
 }
 
 impl Found {
     pub fn exists(self) -> bool {
-        !matches!(self, Found::Missing | Found::Glob(0))
+        !matches!(self, Found::Missing | Found::Glob(0) | Found::Outside)
     }
 }
 
@@ -133,10 +135,11 @@ pub fn find(ws: &Workspace, cp: &CodePath) -> Option<Found> {
     if is_glob(&rel) {
         return Some(Found::Glob(ws.fs.glob_files(&rel).len()));
     }
-    Some(match ws.fs.entry(&ws.root.join(&rel)) {
+    Some(match ws.fs.probe(&ws.root.join(&rel)) {
         Entry::File => Found::File,
         Entry::Dir => Found::Folder,
         Entry::Missing => Found::Missing,
+        Entry::Outside => Found::Outside,
     })
 }
 

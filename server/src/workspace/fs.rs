@@ -12,10 +12,21 @@ pub enum Entry {
     Missing,
     File,
     Dir,
+    /// Symlinks resolved, the path leaves the root: never read, and never
+    /// said to exist or not (only `FsProbe::probe` returns it).
+    Outside,
+}
+
+impl Entry {
+    pub fn exists(self) -> bool {
+        matches!(self, Entry::File | Entry::Dir)
+    }
 }
 
 pub struct FsProbe {
     root: PathBuf,
+    /// The root with its symlinks resolved: what confinement compares with.
+    real_root: PathBuf,
     memo: bool,
     entries: DashMap<PathBuf, Entry>,
     /// Heading slugs of markdown files that are not artifacts (READMEs, docs).
@@ -36,6 +47,7 @@ impl FsProbe {
     pub fn new(root: &Path, memo: bool) -> FsProbe {
         FsProbe {
             root: root.to_path_buf(),
+            real_root: super::read::canonical_root(root),
             memo,
             entries: DashMap::new(),
             slugs: DashMap::new(),
@@ -48,14 +60,28 @@ impl FsProbe {
         &self.root
     }
 
+    /// What `path` is; a path outside the root is `Missing` here (see `probe`).
     pub fn entry(&self, path: &Path) -> Entry {
+        match self.probe(path) {
+            Entry::Outside => Entry::Missing,
+            e => e,
+        }
+    }
+
+    /// What `path` is, or `Outside` when, symlinks resolved, it leaves the root.
+    pub fn probe(&self, path: &Path) -> Entry {
         if let Some(e) = self.entries.get(path) {
             return *e;
         }
-        let e = match std::fs::metadata(path) {
-            Ok(m) if m.is_dir() => Entry::Dir,
-            Ok(_) => Entry::File,
+        let e = match super::read::confine(&self.root, &self.real_root, path) {
+            Err(super::read::ReadError::Outside) => Entry::Outside,
             Err(_) => Entry::Missing,
+            Ok(real) => match std::fs::metadata(real) {
+                Ok(m) if m.is_dir() => Entry::Dir,
+                // FIFOs, sockets and devices are files to a link: they exist.
+                Ok(_) => Entry::File,
+                Err(_) => Entry::Missing,
+            },
         };
         if self.memo {
             self.entries.insert(path.to_path_buf(), e);
@@ -90,7 +116,7 @@ impl FsProbe {
         if let Some(n) = self.lines.get(path) {
             return *n;
         }
-        let n = count_lines(path);
+        let n = self.read(path).map(|b| count_lines(&b));
         if self.memo {
             self.lines.insert(path.to_path_buf(), n);
         }
@@ -114,11 +140,17 @@ impl FsProbe {
         stats
     }
 
+    /// A file's bytes through the one capped, confined reader.
+    fn read(&self, path: &Path) -> Option<Vec<u8>> {
+        let real = super::read::confine(&self.root, &self.real_root, path).ok()?;
+        super::read::read_capped(&real, MAX_ANCHOR_FILE).ok()
+    }
+
     pub fn heading_slugs(&self, path: &Path) -> Arc<Vec<String>> {
         if let Some(s) = self.slugs.get(path) {
             return s.clone();
         }
-        let slugs = Arc::new(read_slugs(path).unwrap_or_default());
+        let slugs = Arc::new(self.read(path).and_then(read_slugs).unwrap_or_default());
         if self.memo {
             self.slugs.insert(path.to_path_buf(), slugs.clone());
         }
@@ -177,7 +209,9 @@ fn walk_glob(root: &Path, glob: &str) -> Vec<String> {
         return Vec::new();
     };
     let base = root.join(crate::workspace::code_map::glob_base(glob));
-    if !base.is_dir() {
+    // A walk starts through a symlinked folder: only one that stays inside.
+    let real_root = super::read::canonical_root(root);
+    if !base.is_dir() || super::read::confine(root, &real_root, &base).is_err() {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -197,21 +231,14 @@ fn walk_glob(root: &Path, glob: &str) -> Vec<String> {
     out
 }
 
-fn count_lines(path: &Path) -> Option<u32> {
-    if std::fs::metadata(path).ok()?.len() > MAX_ANCHOR_FILE {
-        return None;
-    }
-    let bytes = std::fs::read(path).ok()?;
+fn count_lines(bytes: &[u8]) -> u32 {
     let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
     let last_open = bytes.last().is_some_and(|&b| b != b'\n');
-    Some(crate::text::to_u32(newlines + usize::from(last_open)))
+    crate::text::to_u32(newlines + usize::from(last_open))
 }
 
-fn read_slugs(path: &Path) -> Option<Vec<String>> {
-    if std::fs::metadata(path).ok()?.len() > MAX_ANCHOR_FILE {
-        return None;
-    }
-    let text = String::from_utf8(std::fs::read(path).ok()?).ok()?;
+fn read_slugs(bytes: Vec<u8>) -> Option<Vec<String>> {
+    let text = String::from_utf8(bytes).ok()?;
     let skip = crate::syntax::frontmatter::parse(&text).map_or(0, |f| f.range.end);
     let mut parser = block::new_parser();
     let tree = block::parse(&mut parser, &text, None).ok()?;

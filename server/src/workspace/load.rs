@@ -13,7 +13,10 @@ pub const FLAVOR_FILE: &str = "flavor.toml";
 pub fn load_setup(root: &Path) -> (Config, Schemas, Vec<Diagnostic>, HashMap<String, LineMap>) {
     let mut diags = Vec::new();
     let mut files = HashMap::new();
-    let config = match std::fs::read_to_string(root.join(config::FILE_NAME)) {
+    let read =
+        |rel: &str| super::read::read_text_in(root, &root.join(rel), super::read::MAX_CONFIG);
+    let mut config_text = String::new();
+    let config = match read(config::FILE_NAME) {
         Ok(text) => {
             let (config, errors) = Config::parse(&text);
             for e in errors {
@@ -25,9 +28,22 @@ pub fn load_setup(root: &Path) -> (Config, Schemas, Vec<Diagnostic>, HashMap<Str
                 ));
             }
             files.insert(config::FILE_NAME.to_string(), LineMap::new(&text));
+            config_text = text;
             config
         }
-        Err(_) => Config::default(),
+        Err(super::read::ReadError::Missing) => Config::default(),
+        // Present but unusable (not UTF-8, a FIFO, huge, a symlink out of
+        // the root): said, never silently replaced by the defaults.
+        Err(e) => {
+            diags.push(setup_diag(
+                config::FILE_NAME,
+                "config-invalid",
+                TextRange::new(0, 0),
+                format!("cannot read {}: {e}; the defaults apply", config::FILE_NAME),
+            ));
+            files.insert(config::FILE_NAME.to_string(), LineMap::new(""));
+            Config::default()
+        }
     };
     let mut flavors: Vec<Flavor> = Vec::new();
     for (name, src) in schema::builtin_sources() {
@@ -60,15 +76,18 @@ pub fn load_setup(root: &Path) -> (Config, Schemas, Vec<Diagnostic>, HashMap<Str
         }
     }
     for (rel, folder) in user_files {
-        let text = match std::fs::read_to_string(root.join(&rel)) {
+        let text = match read(&rel) {
             Ok(t) => t,
             Err(e) => {
-                let at = config_mention(root, &rel);
+                let at = config_mention(&config_text, &rel);
                 diags.push(setup_diag(
                     config::FILE_NAME,
                     "config-invalid",
                     at,
-                    format!("cannot read flavor file `{rel}`: {e}"),
+                    format!(
+                        "cannot read flavor file `{}`: {e}",
+                        crate::text::shown(&rel)
+                    ),
                 ));
                 continue;
             }
@@ -94,7 +113,7 @@ pub fn load_setup(root: &Path) -> (Config, Schemas, Vec<Diagnostic>, HashMap<Str
         if flavors.iter().any(|f| f.name() == flavor) {
             folders.push((folder.clone(), flavor.clone()));
         } else {
-            let at = config_mention(root, flavor);
+            let at = config_mention(&config_text, flavor);
             let known: Vec<&str> = flavors.iter().map(|f| f.name()).collect();
             diags.push(setup_diag(
                 config::FILE_NAME,
@@ -109,7 +128,7 @@ pub fn load_setup(root: &Path) -> (Config, Schemas, Vec<Diagnostic>, HashMap<Str
     }
     for name in config.flavors.enable.iter().chain(&config.flavors.disable) {
         if !flavors.iter().any(|f| f.name() == name) {
-            let at = config_mention(root, name);
+            let at = config_mention(&config_text, name);
             let with_roots: Vec<&str> = flavors
                 .iter()
                 .filter(|f| !f.def.flavor.roots.is_empty())
@@ -132,8 +151,7 @@ pub fn load_setup(root: &Path) -> (Config, Schemas, Vec<Diagnostic>, HashMap<Str
     (config, schemas, diags, files)
 }
 
-fn config_mention(root: &Path, needle: &str) -> TextRange {
-    let text = std::fs::read_to_string(root.join(config::FILE_NAME)).unwrap_or_default();
+fn config_mention(text: &str, needle: &str) -> TextRange {
     text.find(needle).map_or(TextRange::new(0, 0), |i| {
         TextRange::from_usize(i, i + needle.len())
     })
@@ -145,7 +163,7 @@ fn setup_diag(file: &str, code: &'static str, range: TextRange, message: String)
         code,
         severity: Severity::Error,
         range,
-        message,
+        message: crate::text::echo::bounded(message),
         related: Vec::new(),
     }
 }

@@ -8,6 +8,7 @@ pub mod fs;
 pub mod items;
 mod load;
 pub mod phases;
+pub mod read;
 pub mod resolve;
 pub mod routes;
 mod scan;

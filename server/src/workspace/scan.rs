@@ -36,13 +36,18 @@ pub struct ScanStats {
     pub elapsed: Duration,
 }
 
-/// Paths of every artifact file under the flavor folders, root-relative, sorted.
-pub fn artifact_paths(ws: &Workspace) -> Vec<String> {
+/// Paths of every artifact file under the flavor folders, root-relative,
+/// sorted; and apart (lossily spelled) those whose name is not UTF-8:
+/// those cannot be named in a diagnostic's path, so they are reported as such.
+fn walk_artifacts(ws: &Workspace) -> (Vec<String>, Vec<String>) {
     let mut starts: Vec<PathBuf> = vec![ws.root.join(ws.artifacts_dir())];
     starts.extend(ws.schemas.root_folders().map(|r| ws.root.join(r)));
-    starts.retain(|p| p.is_dir());
+    // The walk follows no symlink below its starts, but a start itself may
+    // be one: only starts that stay inside the root are walked.
+    let real_root = super::read::canonical_root(&ws.root);
+    starts.retain(|p| p.is_dir() && super::read::confine(&ws.root, &real_root, p).is_ok());
     let Some((first, rest)) = starts.split_first() else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let mut builder = WalkBuilder::new(first);
     for p in rest {
@@ -67,16 +72,29 @@ pub fn artifact_paths(ws: &Workspace) -> Vec<String> {
             let name = e.file_name().to_string_lossy();
             !matches!(name.as_ref(), ".git" | "node_modules" | "target")
         });
-    let mut out: Vec<String> = builder
-        .build()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        .filter_map(|e| relative(&ws.root, e.path()))
-        .filter(|p| is_artifact_file(p))
-        .collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut not_utf8: Vec<String> = Vec::new();
+    for e in builder.build().filter_map(Result::ok) {
+        if !e.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let Some(rel) = relative(&ws.root, e.path()) else {
+            continue;
+        };
+        if !is_artifact_file(&rel) {
+            continue;
+        }
+        if e.path().to_str().is_some() {
+            out.push(rel);
+        } else {
+            not_utf8.push(rel);
+        }
+    }
     out.sort();
     out.dedup();
-    out
+    not_utf8.sort();
+    not_utf8.dedup();
+    (out, not_utf8)
 }
 
 pub fn relative(root: &Path, path: &Path) -> Option<String> {
@@ -91,7 +109,7 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 /// Reads and parses every artifact into `ws`, reusing cached ones.
 pub fn scan(ws: &mut Workspace, cache: &super::CacheMode) -> ScanStats {
     let started = Instant::now();
-    let paths = artifact_paths(ws);
+    let (paths, not_utf8) = walk_artifacts(ws);
     let cached = cache.load(ws);
     let schemas = &ws.schemas;
     let dir = ws.config.workspace.artifacts.clone();
@@ -115,7 +133,8 @@ pub fn scan(ws: &mut Workspace, cache: &super::CacheMode) -> ScanStats {
                 }
                 other => other,
             };
-            let bytes = std::fs::read(&full);
+            // Capped one byte past the limit: a larger file is reported by size.
+            let bytes = super::read::read_capped(&full, MAX_FILE + 1);
             let len = bytes.as_ref().map_or(0, |b| b.len() as u64);
             let hash = bytes.as_ref().map_or(0, |b| xxhash_rust::xxh3::xxh3_64(b));
             if let Some((a, _)) = hit.filter(|(a, _)| a.hash == hash && a.problem.is_none()) {
@@ -123,10 +142,19 @@ pub fn scan(ws: &mut Workspace, cache: &super::CacheMode) -> ScanStats {
             }
             let art = match bytes {
                 Ok(b) => from_bytes(parsers, schemas, &dir, rel, &b),
+                Err(super::read::ReadError::TooLarge { .. }) => {
+                    let len = std::fs::metadata(&full).map_or(MAX_FILE + 1, |m| m.len());
+                    unreadable(schemas, &dir, rel, too_large(len))
+                }
                 Err(e) => unreadable(schemas, &dir, rel, format!("cannot read the file: {e}")),
             };
             (art, len, Fresh::Parsed, stamp)
         })
+        .chain(not_utf8.par_iter().map(|rel| {
+            let message = "the file name is not valid UTF-8; rename it to have it checked";
+            let art = unreadable(schemas, &dir, rel, message.into());
+            (art, 0, Fresh::Parsed, None)
+        }))
         .collect();
     // Entries left over are files that are gone: the cache must be rewritten.
     let leftover = cached.artifacts.len();
@@ -170,18 +198,11 @@ pub fn from_bytes(
     bytes: &[u8],
 ) -> Artifact {
     if bytes.len() as u64 > MAX_FILE {
-        return unreadable(
-            schemas,
-            dir,
-            rel,
-            format!(
-                "file is {} MB; files over {} MB are not checked",
-                bytes.len() >> 20,
-                MAX_FILE >> 20
-            ),
-        );
+        return unreadable(schemas, dir, rel, too_large(bytes.len() as u64));
     }
-    if bytes.iter().take(8192).any(|&b| b == 0) {
+    // Anywhere in the file, not only its first 8 KB: text with a NUL past
+    // the start is no artifact either.
+    if bytes.contains(&0) {
         return unreadable(
             schemas,
             dir,
@@ -215,6 +236,14 @@ pub fn from_text(
 ) -> Artifact {
     let (class, kind) = classify(schemas, dir, rel).unwrap_or_default();
     artifact::build(parsers, rel, text, class, kind)
+}
+
+fn too_large(len: u64) -> String {
+    format!(
+        "file is {} MB; files over {} MB are not checked",
+        len >> 20,
+        MAX_FILE >> 20
+    )
 }
 
 fn unreadable(schemas: &Schemas, dir: &str, rel: &str, message: String) -> Artifact {

@@ -1,19 +1,22 @@
 use crate::rules::Diagnostic;
 use crate::workspace::Workspace;
 
-/// `path:line:col: severity[code]: message`, one line each.
+/// `path:line:col: severity[code]: message`, one line each: control
+/// characters in a path or a message are escaped, so a file named
+/// `x\nforged.md:1:1: error[...]` cannot print a line of its own.
 pub fn human(ws: &Workspace, diags: &[Diagnostic]) -> String {
+    use crate::text::echo::escape_controls;
     let mut out = String::new();
     for d in diags {
         let (start, _) = super::place(ws, &d.path, d.range);
         out.push_str(&format!(
             "{}:{}:{}: {}[{}]: {}\n",
-            d.path,
+            escape_controls(&d.path),
             start.line,
             start.col,
             d.severity.as_str(),
             d.code,
-            d.message
+            escape_controls(&d.message)
         ));
     }
     out
