@@ -169,17 +169,8 @@ pub fn from_bytes(
     rel: &str,
     bytes: &[u8],
 ) -> Artifact {
-    if bytes.len() as u64 > MAX_FILE {
-        return unreadable(
-            schemas,
-            dir,
-            rel,
-            format!(
-                "file is {} MB; files over {} MB are not checked",
-                bytes.len() >> 20,
-                MAX_FILE >> 20
-            ),
-        );
+    if let Some(art) = too_large(schemas, dir, rel, bytes.len()) {
+        return art;
     }
     if bytes.iter().take(8192).any(|&b| b == 0) {
         return unreadable(
@@ -213,8 +204,29 @@ pub fn from_text(
     rel: &str,
     text: &str,
 ) -> Artifact {
+    // Open documents come here without passing `from_bytes`: the same cap.
+    if let Some(art) = too_large(schemas, dir, rel, text.len()) {
+        return art;
+    }
     let (class, kind) = classify(schemas, dir, rel).unwrap_or_default();
     artifact::build(parsers, rel, text, class, kind)
+}
+
+/// The artifact of a file or open document of `len` bytes when it is too
+/// large to parse (over `MAX_FILE`): one finding instead of the parse.
+pub fn too_large(schemas: &Schemas, dir: &str, rel: &str, len: usize) -> Option<Artifact> {
+    (len as u64 > MAX_FILE).then(|| {
+        unreadable(
+            schemas,
+            dir,
+            rel,
+            format!(
+                "file is {} MB; files over {} MB are not checked",
+                len >> 20,
+                MAX_FILE >> 20
+            ),
+        )
+    })
 }
 
 fn unreadable(schemas: &Schemas, dir: &str, rel: &str, message: String) -> Artifact {
