@@ -34,7 +34,11 @@ fn fixture() -> &'static Mutex<Fixture> {
     static F: OnceLock<Mutex<Fixture>> = OnceLock::new();
     F.get_or_init(|| {
         let root: PathBuf = std::env::temp_dir().join("agentops-lsp-fuzz-root");
-        for dir in ["agentops/product-dev", "agentops/infrastructure-ops", ".agentops/bundles"] {
+        for dir in [
+            "agentops/product-dev",
+            "agentops/infrastructure-ops",
+            ".agentops/bundles",
+        ] {
             let _ = std::fs::create_dir_all(root.join(dir));
         }
         let mut ws = Workspace::new(&root);
