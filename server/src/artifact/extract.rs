@@ -16,7 +16,7 @@ use super::sections::find_section;
 /// Reusable tree-sitter parsers: one pair per thread.
 pub struct Parsers {
     pub block: tree_sitter::Parser,
-    pub inline: tree_sitter::Parser,
+    pub inline: inline::InlineParser,
 }
 
 impl Default for Parsers {
@@ -36,21 +36,27 @@ pub fn build(
     class: Class,
     kind: Option<&Kind>,
 ) -> Artifact {
-    match block::parse(&mut parsers.block, text, None) {
-        Ok(tree) => build_from_tree(parsers, path, text, &tree, class, kind, None),
-        Err(block::ParseError::TooSlow) => {
-            let mut art = base(path, text, class);
-            art.problem = Some(Problem {
-                message: "parsing took too long and was abandoned; only frontmatter was checked"
-                    .into(),
-            });
-            art
-        }
+    let deadline = block::deadline();
+    match block::parse_until(&mut parsers.block, text, None, deadline) {
+        Ok(tree) => build_from_tree(parsers, path, text, &tree, class, kind, None, deadline),
+        Err(block::ParseError::TooSlow) => abandoned(path, text, class),
     }
+}
+
+/// The artifact of a file whose block parse ran out of time: its frontmatter only.
+pub fn abandoned(path: &str, text: &str, class: Class) -> Artifact {
+    let mut art = base(path, text, class);
+    art.problem = Some(Problem {
+        message: "parsing took too long and was abandoned; only frontmatter was checked".into(),
+    });
+    art
 }
 
 /// Builds the artifact from a block tree already parsed (incrementally, for
 /// open documents, which also keep a cache of unchanged blocks' results).
+/// The inline pass must end by `deadline`, the one the block parse had
+/// (`block::deadline`): one budget covers the whole file.
+#[allow(clippy::too_many_arguments)]
 pub fn build_from_tree(
     parsers: &mut Parsers,
     path: &str,
@@ -59,6 +65,7 @@ pub fn build_from_tree(
     class: Class,
     kind: Option<&Kind>,
     cache: Option<&mut UnitCache>,
+    deadline: std::time::Instant,
 ) -> Artifact {
     let mut art = base(path, text, class);
     // An unterminated block swallows the file; the markdown after it still counts.
@@ -67,6 +74,7 @@ pub fn build_from_tree(
         .as_ref()
         .filter(|f| f.error.is_none() || f.range.end < to_u32(text.len()))
         .map_or(0, |f| f.range.end);
+    parsers.inline.begin(deadline);
     let (blocks, inlines) = match cache {
         Some(cache) => units::extract(text, tree, skip, &art.lines, &mut parsers.inline, cache),
         None => {
@@ -80,6 +88,7 @@ pub fn build_from_tree(
             (blocks, inlines)
         }
     };
+    art.inline_skipped = parsers.inline.finish();
     fill(&mut art, text, blocks, inlines, kind);
     art
 }

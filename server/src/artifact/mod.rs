@@ -6,5 +6,5 @@ mod markers;
 mod model;
 pub mod sections;
 
-pub use extract::{Parsers, build, build_from_tree, looks_like_path, sha256};
+pub use extract::{Parsers, abandoned, build, build_from_tree, looks_like_path, sha256};
 pub use model::*;

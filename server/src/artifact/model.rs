@@ -35,6 +35,8 @@ pub struct Artifact {
     pub markers: Vec<MarkerUse>,
     /// Why the file could not be read or parsed in full, if it could not.
     pub problem: Option<Problem>,
+    /// Inline content (links, code spans) the parse budget left unread.
+    pub inline_skipped: Option<crate::syntax::inline::Skipped>,
 }
 
 /// What the path says the file is.

@@ -75,6 +75,18 @@ pub fn analyze_version(state: &State, uri: &Uri, expected: Option<i32>) -> Optio
         if doc.analyzed == Some(doc.version) || expected.is_some_and(|v| v != doc.version) {
             return None;
         }
+        // Too large to parse (as on disk): one finding, and no copy of the text.
+        if let Some(len) = doc.too_large() {
+            let art = {
+                let ws = read(&root.ws);
+                classify(&ws.schemas, ws.artifacts_dir(), &rel)?;
+                crate::workspace::too_large(&ws.schemas, ws.artifacts_dir(), &rel, len)?
+            };
+            doc.tree = None;
+            let done = store(root, rel, art);
+            doc.analyzed = Some(doc.version);
+            return Some(done);
+        }
         // Two analyses of one document at once: the second goes without the cache.
         let units = doc.units.take().unwrap_or_default();
         (doc.text(), doc.tree.clone(), doc.version, units)
@@ -82,8 +94,9 @@ pub fn analyze_version(state: &State, uri: &Uri, expected: Option<i32>) -> Optio
     let (art, tree) = {
         let ws = read(&root.ws);
         let (class, kind) = classify(&ws.schemas, ws.artifacts_dir(), &rel)?;
-        with_parsers(
-            |p| match block::parse(&mut p.block, &text, old_tree.as_ref()) {
+        let deadline = block::deadline();
+        with_parsers(|p| {
+            match block::parse_until(&mut p.block, &text, old_tree.as_ref(), deadline) {
                 Ok(tree) => {
                     let art = artifact::build_from_tree(
                         p,
@@ -93,12 +106,14 @@ pub fn analyze_version(state: &State, uri: &Uri, expected: Option<i32>) -> Optio
                         class,
                         kind,
                         Some(&mut units),
+                        deadline,
                     );
                     (art, Some(tree))
                 }
-                Err(_) => (artifact::build(p, &rel, &text, class, kind), None),
-            },
-        )
+                // The budget is spent: parsing again from scratch would double it.
+                Err(_) => (artifact::abandoned(&rel, &text, class), None),
+            }
+        })
     };
     // Check the version and store while holding the document: an edit can
     // then not slip in between, and an older analysis finishing late can

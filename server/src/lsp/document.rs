@@ -7,6 +7,13 @@ use tree_sitter::{InputEdit, Point, Tree};
 
 use crate::syntax::units::UnitCache;
 use crate::text::Encoding;
+use crate::workspace::MAX_FILE;
+
+/// The most text an open document keeps. Beyond `MAX_FILE` it is reported,
+/// not parsed, but still followed through edits (deleting half of it makes
+/// it checkable again); beyond this its text is dropped, so edits that keep
+/// inserting cannot grow the server without bound.
+pub const MAX_KEPT: usize = 4 * MAX_FILE as usize;
 
 pub struct Document {
     pub version: i32,
@@ -17,17 +24,53 @@ pub struct Document {
     pub analyzed: Option<i32>,
     /// Results of unchanged blocks, by content: valid whatever the version.
     pub units: Option<UnitCache>,
+    /// The length of a text over `MAX_KEPT`, which was dropped: edits
+    /// by range cannot be followed until the client sends the whole text.
+    dropped: Option<usize>,
 }
 
 impl Document {
     pub fn new(text: &str, version: i32) -> Document {
-        Document {
+        let mut doc = Document {
             version,
-            rope: Rope::from_str(text),
+            rope: Rope::new(),
             tree: None,
             analyzed: None,
             units: Some(UnitCache::default()),
+            dropped: None,
+        };
+        doc.replace(text);
+        doc
+    }
+
+    /// The whole text is `text` (kept only up to `MAX_KEPT`).
+    fn replace(&mut self, text: &str) {
+        self.tree = None;
+        if text.len() > MAX_KEPT {
+            self.drop_text(text.len());
+        } else {
+            self.rope = Rope::from_str(text);
+            self.dropped = None;
         }
+    }
+
+    fn drop_text(&mut self, len: usize) {
+        self.rope = Rope::new();
+        self.tree = None;
+        self.units = Some(UnitCache::default());
+        self.dropped = Some(len);
+    }
+
+    /// The length in bytes of a text too large to parse (over `MAX_FILE`):
+    /// such a document gets one finding, and its text (if kept) is never parsed.
+    pub fn too_large(&self) -> Option<usize> {
+        self.dropped
+            .or_else(|| Some(self.rope.len_bytes()).filter(|&n| n as u64 > MAX_FILE))
+    }
+
+    /// The text, unless it was too large to keep.
+    pub fn kept_text(&self) -> Option<String> {
+        self.dropped.is_none().then(|| self.text())
     }
 
     /// Applies a batch in order; each range is in the text left by the previous change.
@@ -39,10 +82,9 @@ impl Document {
     ) {
         for change in changes {
             match change.range {
-                None => {
-                    self.rope = Rope::from_str(&change.text);
-                    self.tree = None;
-                }
+                None => self.replace(&change.text),
+                // Ranges into a text that was dropped: nothing to apply them to.
+                Some(_) if self.dropped.is_some() => {}
                 Some(range) => {
                     let start = byte_of(&self.rope, range.start, enc);
                     let end = byte_of(&self.rope, range.end, enc).max(start);
@@ -61,6 +103,9 @@ impl Document {
                             old_end_position: old_end_point,
                             new_end_position: point_of(&self.rope, new_end),
                         });
+                    }
+                    if self.rope.len_bytes() > MAX_KEPT {
+                        self.drop_text(self.rope.len_bytes());
                     }
                 }
             }
@@ -157,6 +202,37 @@ mod tests {
             Encoding::Utf16,
         );
         assert_eq!(d.text(), "Z😀B\r\n漢X\n");
+    }
+
+    #[test]
+    fn text_over_the_cap_is_dropped_not_kept() {
+        let mut d = Document::new("small", 1);
+        assert_eq!(d.too_large(), None);
+        // Growing it past MAX_FILE: kept (edits can still shrink it), but too large.
+        let big = "x".repeat(MAX_FILE as usize);
+        d.apply(&[change(0, 5, 0, 5, &big)], 2, Encoding::Utf16);
+        assert_eq!(d.too_large(), Some(MAX_FILE as usize + 5));
+        assert!(d.kept_text().is_some());
+        // Past MAX_KEPT: the text goes; ranged edits are ignored, not misapplied.
+        let more = "y".repeat(MAX_KEPT);
+        d.apply(&[change(0, 0, 0, 0, &more)], 3, Encoding::Utf16);
+        assert_eq!(d.too_large(), Some(MAX_KEPT + MAX_FILE as usize + 5));
+        assert_eq!(d.rope.len_bytes(), 0);
+        assert_eq!(d.kept_text(), None);
+        d.apply(&[change(0, 0, 0, 0, "z")], 4, Encoding::Utf16);
+        assert_eq!(d.rope.len_bytes(), 0);
+        // The whole text again: followed as before.
+        let full = TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: "back".into(),
+        };
+        d.apply(&[full, change(0, 4, 0, 4, "!")], 5, Encoding::Utf16);
+        assert_eq!((d.text().as_str(), d.too_large()), ("back!", None));
+        // Opened over MAX_KEPT: never kept.
+        let huge = Document::new(&"w".repeat(MAX_KEPT + 1), 1);
+        assert_eq!(huge.too_large(), Some(MAX_KEPT + 1));
+        assert_eq!(huge.rope.len_bytes(), 0);
     }
 
     #[test]

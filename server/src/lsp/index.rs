@@ -55,7 +55,11 @@ pub async fn index(state: Arc<State>, root: Arc<Root>) {
         let open = open_under(&st, &r);
         let mut applied: Vec<(Uri, i32)> = Vec::new();
         for uri in &open {
-            let Some((text, version)) = st.docs.get(uri).map(|d| (d.text(), d.version)) else {
+            // A document too large to parse is never copied, only its size.
+            let Some((text, too_large, version)) = st.docs.get(uri).map(|d| match d.too_large() {
+                Some(len) => (String::new(), Some(len), d.version),
+                None => (d.text(), None, d.version),
+            }) else {
                 continue;
             };
             let Some(rel) = uri
@@ -67,9 +71,14 @@ pub async fn index(state: Arc<State>, root: Arc<Root>) {
             if workspace::classify(&fresh.schemas, fresh.artifacts_dir(), &rel).is_none() {
                 continue;
             }
-            let art = with_parsers(|p| {
-                workspace::from_text(p, &fresh.schemas, fresh.artifacts_dir(), &rel, &text)
-            });
+            let (schemas, dir) = (&fresh.schemas, fresh.artifacts_dir());
+            let art = match too_large {
+                Some(len) => workspace::too_large(schemas, dir, &rel, len),
+                None => Some(with_parsers(|p| {
+                    workspace::from_text(p, schemas, dir, &rel, &text)
+                })),
+            };
+            let Some(art) = art else { continue };
             fresh.upsert(art);
             applied.push((uri.clone(), version));
         }

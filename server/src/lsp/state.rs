@@ -142,7 +142,8 @@ impl State {
             .filter_map(|d| {
                 let path = d.key().to_file_path()?.into_owned();
                 let rel = crate::workspace::scan_relative(&root.path, &path)?;
-                Some((rel, d.text()))
+                // A text too large to keep is not the editor's truth any more.
+                Some((rel, d.kept_text()?))
             })
             .collect()
     }

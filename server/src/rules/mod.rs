@@ -131,6 +131,11 @@ pub const RULES: &[Rule] = &[
         summary: "A file could not be read or parsed (binary, not UTF-8, too large).",
     },
     Rule {
+        code: "artifact-partial",
+        default: Severity::Warning,
+        summary: "Part of a file was too large or too slow to read for links and code spans.",
+    },
+    Rule {
         code: "phase-prerequisite-missing",
         default: Severity::Warning,
         summary: "An artifact exists before the artifact its phase needs.",
@@ -312,6 +317,25 @@ impl<'a> Sink<'a> {
     }
 }
 
+fn partial_message(s: &crate::syntax::inline::Skipped) -> String {
+    use crate::syntax::inline::{MAX_NODE, SkipReason};
+    let others = match s.nodes.saturating_sub(1) {
+        0 => String::new(),
+        1 => " and 1 more block".to_string(),
+        n => format!(" and {n} more blocks"),
+    };
+    let why = match s.reason {
+        SkipReason::TooLong => format!("it holds over {} KB of inline text", MAX_NODE >> 10),
+        SkipReason::OutOfTime => format!(
+            "the file's {} s parse budget ran out",
+            crate::syntax::block::PARSE_BUDGET.as_secs()
+        ),
+    };
+    format!(
+        "links and code spans of this block{others} were not read ({why}); they are not checked"
+    )
+}
+
 /// Every diagnostic for one artifact.
 pub fn check_artifact(ws: &Workspace, art: &Artifact) -> Vec<Diagnostic> {
     let mut sink = Sink::new(ws, &art.path);
@@ -320,6 +344,9 @@ pub fn check_artifact(ws: &Workspace, art: &Artifact) -> Vec<Diagnostic> {
         // Its markdown was not (fully) parsed: only the frontmatter can be judged.
         frontmatter::check(ws, art, &mut sink);
         return sink.out;
+    }
+    if let Some(s) = &art.inline_skipped {
+        sink.push("artifact-partial", s.first, partial_message(s));
     }
     let kind = ws.kind_of(art);
     sink.loose = kind.is_some_and(|k| !follows_template(art, k));

@@ -9,8 +9,9 @@ use tree_sitter::{Node, ParseOptions, Parser, Point, Tree};
 
 use crate::text::{TextRange, to_u32};
 
-/// Longer than any honest artifact needs; stops a pathological input from hanging a worker.
-const PARSE_BUDGET: Duration = Duration::from_secs(10);
+/// Longer than any honest artifact needs; stops a pathological input from
+/// hanging a worker. It covers the whole file: block parse and inline pass.
+pub const PARSE_BUDGET: Duration = Duration::from_secs(10);
 /// Text kept for a task or label value; rules never need more.
 const MAX_TEXT: usize = 512;
 
@@ -89,11 +90,25 @@ pub fn new_parser() -> Parser {
     parser
 }
 
+/// When a file whose parse starts now must be done (`PARSE_BUDGET`).
+pub fn deadline() -> Instant {
+    Instant::now() + PARSE_BUDGET
+}
+
 /// Parses (or re-parses, given the edited old tree) the block structure.
 pub fn parse(parser: &mut Parser, text: &str, old: Option<&Tree>) -> Result<Tree, ParseError> {
-    let started = Instant::now();
+    parse_until(parser, text, old, deadline())
+}
+
+/// `parse`, abandoned at `deadline` (which the file's inline pass then shares).
+pub fn parse_until(
+    parser: &mut Parser,
+    text: &str,
+    old: Option<&Tree>,
+    deadline: Instant,
+) -> Result<Tree, ParseError> {
     let mut progress = |_: &tree_sitter::ParseState| {
-        if started.elapsed() > PARSE_BUDGET {
+        if Instant::now() >= deadline {
             ControlFlow::Break(())
         } else {
             ControlFlow::Continue(())

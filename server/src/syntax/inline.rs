@@ -3,9 +3,18 @@
 //!
 //! The inline pass costs about twice the block pass, and most paragraphs
 //! hold neither a link nor code, so a byte test picks the nodes worth it.
+//!
+//! Hostile text costs far more: a paragraph of `[` takes tree-sitter's
+//! inline grammar ~10 µs and ~400 bytes of memory per byte. So a node over
+//! `MAX_NODE` is not parsed, and all of one file's inline parses share the
+//! file's parse deadline; what is left out is recorded (`Skipped`) and
+//! reported as `artifact-partial`, never silently dropped.
+
+use std::ops::ControlFlow;
+use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use tree_sitter::{Node, Parser, Point, Range};
+use tree_sitter::{Node, ParseOptions, Parser, Point, Range};
 
 use crate::text::{LineMap, TextRange, to_u32};
 
@@ -78,11 +87,88 @@ impl Inlines {
     }
 }
 
-pub fn new_parser() -> Parser {
+/// An inline node (paragraph, heading text, table cell) with more text than
+/// this, whitespace not counted, is not parsed: no honest one has, and its
+/// tree would cost hundreds of times its size. (Whitespace is cheap to parse
+/// and deep nesting indents lines by thousands of spaces.)
+pub const MAX_NODE: usize = 64 << 10;
+
+/// Why inline content was left unparsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SkipReason {
+    /// The node holds more than `MAX_NODE` bytes of text.
+    TooLong,
+    /// The file's parse deadline had passed.
+    OutOfTime,
+}
+
+/// The inline content one file's pass left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Skipped {
+    /// The first line of the first node not parsed.
+    pub first: TextRange,
+    pub reason: SkipReason,
+    /// Nodes not parsed, in all.
+    pub nodes: u32,
+}
+
+/// tree-sitter's inline parser and the budget of the file being parsed.
+pub struct InlineParser {
+    parser: Parser,
+    deadline: Option<Instant>,
+    skipped: Option<Skipped>,
+    skipped_nodes: u32,
+}
+
+impl InlineParser {
+    /// Starts a file whose inline parses must all end by `deadline`.
+    pub fn begin(&mut self, deadline: Instant) {
+        self.deadline = Some(deadline);
+        self.skipped = None;
+        self.skipped_nodes = 0;
+    }
+
+    /// Ends the file: what its inline pass left out, if anything.
+    pub fn finish(&mut self) -> Option<Skipped> {
+        self.deadline = None;
+        self.skipped_nodes = 0;
+        self.skipped.take()
+    }
+
+    /// Nodes skipped since `begin`: callers caching results compare it.
+    pub fn skipped_nodes(&self) -> u32 {
+        self.skipped_nodes
+    }
+
+    fn out_of_time(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    fn skip(&mut self, first: TextRange, reason: SkipReason) {
+        self.skipped_nodes = self.skipped_nodes.saturating_add(1);
+        match self.skipped.as_mut() {
+            Some(s) => s.nodes = s.nodes.saturating_add(1),
+            None => {
+                self.skipped = Some(Skipped {
+                    first,
+                    reason,
+                    nodes: 1,
+                })
+            }
+        }
+    }
+}
+
+pub fn new_parser() -> InlineParser {
     let mut parser = Parser::new();
     // Compiled-in grammar, ABI checked at build time: cannot fail.
     let _ = parser.set_language(&tree_sitter_md::INLINE_LANGUAGE.into());
-    parser
+    InlineParser {
+        parser,
+        deadline: None,
+        skipped: None,
+        skipped_nodes: 0,
+    }
 }
 
 /// Whether an inline node could hold a link or a code span.
@@ -95,7 +181,7 @@ pub fn worth_parsing(text: &str, ranges: &[TextRange]) -> bool {
 }
 
 pub fn parse_into(
-    parser: &mut Parser,
+    inline: &mut InlineParser,
     text: &str,
     lines: &LineMap,
     ranges: &[TextRange],
@@ -107,7 +193,28 @@ pub fn parse_into(
     // Parse only the node's own span: handing tree-sitter the whole document
     // makes every small parse pay for its size. Offsets are rebased after.
     let base = first.start;
-    let span = TextRange::new(base, last.end).slice(text);
+    let whole = TextRange::new(base, last.end);
+    let span = whole.slice(text);
+    let first_line = TextRange::new(base, base + to_u32(span.find('\n').unwrap_or(span.len())));
+    let weight: usize = ranges
+        .iter()
+        .map(|r| {
+            r.slice(text)
+                .bytes()
+                .filter(|b| !b.is_ascii_whitespace())
+                .count()
+        })
+        .sum();
+    if weight > MAX_NODE {
+        inline.skip(first_line, SkipReason::TooLong);
+        return;
+    }
+    if inline.out_of_time() {
+        inline.skip(first_line, SkipReason::OutOfTime);
+        return;
+    }
+    let deadline = inline.deadline;
+    let parser = &mut inline.parser;
     let origin = point(lines, base);
     let ts_ranges: Vec<Range> = ranges
         .iter()
@@ -121,8 +228,23 @@ pub fn parse_into(
     if parser.set_included_ranges(&ts_ranges).is_err() {
         return;
     }
-    let Some(tree) = parser.parse(span, None) else {
+    let mut progress = |_: &tree_sitter::ParseState| {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let bytes = span.as_bytes();
+    let tree = parser.parse_with_options(
+        &mut |i: usize, _: Point| bytes.get(i..).unwrap_or(&[]),
+        None,
+        Some(ParseOptions::new().progress_callback(&mut progress)),
+    );
+    let Some(tree) = tree else {
+        // Cancelled mid-way: the parser must start clean on the next node.
         parser.reset();
+        inline.skip(first_line, SkipReason::OutOfTime);
         return;
     };
     let mut local = Inlines::default();
@@ -299,6 +421,54 @@ mod tests {
         assert_eq!(got[5].1, "q.md");
         assert_eq!(i.links[0].range.slice(t), "[a](../x.md#top)");
         assert_eq!(i.links[0].dest_range.slice(t), "../x.md#top");
+    }
+
+    #[test]
+    fn a_node_over_the_cap_is_skipped_and_recorded() {
+        // 5 MB of `[` once cost 2 GB and 30 s here; now it is not parsed.
+        let big = "[".repeat(MAX_NODE + 1);
+        let t = format!("# T\n\nSee [a](a.md).\n\n{big}\nsecond line\n\nThen [b](b.md).\n");
+        let mut bp = block::new_parser();
+        let tree = block::parse(&mut bp, &t, None).unwrap();
+        let b = block::extract(&t, &tree, 0);
+        let lines = LineMap::new(&t);
+        let mut ip = new_parser();
+        ip.begin(block::deadline());
+        let mut out = Inlines::default();
+        for r in &b.inlines {
+            parse_into(&mut ip, &t, &lines, r, &mut out);
+        }
+        let skipped = ip.finish().unwrap();
+        let dests: Vec<_> = out.links.iter().map(|l| l.dest.as_str()).collect();
+        assert_eq!(dests, vec!["a.md", "b.md"]);
+        assert_eq!((skipped.reason, skipped.nodes), (SkipReason::TooLong, 1));
+        // Its first line, not the whole node, is where the finding sits.
+        assert_eq!(skipped.first.slice(&t), big);
+        assert_eq!(ip.finish(), None, "finish starts the next file clean");
+    }
+
+    #[test]
+    fn nothing_is_parsed_past_the_deadline() {
+        let t = "See [a](a.md).\n\nAnd [b](b.md).\n";
+        let mut bp = block::new_parser();
+        let tree = block::parse(&mut bp, t, None).unwrap();
+        let b = block::extract(t, &tree, 0);
+        let lines = LineMap::new(t);
+        let mut ip = new_parser();
+        ip.begin(std::time::Instant::now());
+        let mut out = Inlines::default();
+        for r in &b.inlines {
+            parse_into(&mut ip, t, &lines, r, &mut out);
+        }
+        assert!(out.links.is_empty());
+        let skipped = ip.finish().unwrap();
+        assert_eq!((skipped.reason, skipped.nodes), (SkipReason::OutOfTime, 2));
+        assert_eq!(skipped.first.slice(t), "See [a](a.md).");
+        // Without a deadline (after `finish`), the same parser parses again.
+        for r in &b.inlines {
+            parse_into(&mut ip, t, &lines, r, &mut out);
+        }
+        assert_eq!(out.links.len(), 2);
     }
 
     #[test]

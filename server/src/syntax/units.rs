@@ -8,10 +8,10 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use tree_sitter::{Node, Parser, Tree};
+use tree_sitter::{Node, Tree};
 
 use super::block::{self, Blocks};
-use super::inline::{self, Inlines};
+use super::inline::{self, InlineParser, Inlines};
 use crate::text::{LineMap, TextRange, to_u32};
 
 /// Results by content hash. Sections are cached whole, as the list of their
@@ -35,7 +35,7 @@ pub fn extract(
     tree: &Tree,
     skip_before: u32,
     lines: &LineMap,
-    inline_parser: &mut Parser,
+    inline_parser: &mut InlineParser,
     cache: &mut UnitCache,
 ) -> (Blocks, Inlines) {
     let mut ctx = Ctx {
@@ -46,7 +46,7 @@ pub fn extract(
         cache,
         made: 0,
     };
-    let root = ctx.piece(tree.root_node());
+    let (root, _) = ctx.piece(tree.root_node());
     let mut blocks = Blocks::default();
     let mut inlines = Inlines::default();
     flatten(&root, 0, &mut blocks, &mut inlines);
@@ -63,14 +63,16 @@ struct Ctx<'a> {
     text: &'a str,
     skip_before: u32,
     lines: &'a LineMap,
-    parser: &'a mut Parser,
+    parser: &'a mut InlineParser,
     cache: &'a mut UnitCache,
     made: usize,
 }
 
 impl Ctx<'_> {
-    /// The piece of `node`; recursion only follows sections (at most six deep).
-    fn piece(&mut self, node: Node) -> Arc<Piece> {
+    /// The piece of `node`, and whether the inline budget left part of it
+    /// out (such a piece is not cached: a later pass may have the time).
+    /// Recursion only follows sections (at most six deep).
+    fn piece(&mut self, node: Node) -> (Arc<Piece>, bool) {
         let (start, end) = (to_u32(node.start_byte()), to_u32(node.end_byte()));
         let container = matches!(node.kind(), "document" | "section");
         // Whatever overlaps the frontmatter depends on where it ends: never cached.
@@ -83,8 +85,9 @@ impl Ctx<'_> {
             h.digest()
         });
         if let Some(p) = key.and_then(|k| self.cache.pieces.get(&k)) {
-            return p.clone();
+            return (p.clone(), false);
         }
+        let skipped_before = self.parser.skipped_nodes();
         let piece = if container || !cacheable {
             let mut cursor = node.walk();
             let children: Vec<Node> = node.children(&mut cursor).collect();
@@ -100,7 +103,7 @@ impl Ctx<'_> {
                 {
                     continue;
                 }
-                let p = self.piece(child);
+                let (p, _) = self.piece(child);
                 parts.push((to_u32(child.start_byte()) - start, p));
             }
             Arc::new(Piece::Node(parts))
@@ -114,10 +117,11 @@ impl Ctx<'_> {
             ))
         };
         self.made += 1;
-        if let Some(k) = key {
+        let partial = self.parser.skipped_nodes() != skipped_before;
+        if let Some(k) = key.filter(|_| !partial) {
             self.cache.pieces.insert(k, piece.clone());
         }
-        piece
+        (piece, partial)
     }
 }
 
@@ -159,7 +163,7 @@ fn extract_unit(
     node: Node,
     start: u32,
     lines: &LineMap,
-    inline_parser: &mut Parser,
+    inline_parser: &mut InlineParser,
 ) -> Piece {
     let mut b = Blocks::default();
     block::extract_node(text, node, 0, &mut b);

@@ -144,7 +144,7 @@ pub fn scan(ws: &mut Workspace, cache: &super::CacheMode) -> ScanStats {
                 Ok(b) => from_bytes(parsers, schemas, &dir, rel, &b),
                 Err(super::read::ReadError::TooLarge { .. }) => {
                     let len = std::fs::metadata(&full).map_or(MAX_FILE + 1, |m| m.len());
-                    unreadable(schemas, &dir, rel, too_large(len))
+                    unreadable(schemas, &dir, rel, too_large_message(len))
                 }
                 Err(e) => unreadable(schemas, &dir, rel, format!("cannot read the file: {e}")),
             };
@@ -197,8 +197,8 @@ pub fn from_bytes(
     rel: &str,
     bytes: &[u8],
 ) -> Artifact {
-    if bytes.len() as u64 > MAX_FILE {
-        return unreadable(schemas, dir, rel, too_large(bytes.len() as u64));
+    if let Some(art) = too_large(schemas, dir, rel, bytes.len()) {
+        return art;
     }
     // Anywhere in the file, not only its first 8 KB: text with a NUL past
     // the start is no artifact either.
@@ -234,16 +234,26 @@ pub fn from_text(
     rel: &str,
     text: &str,
 ) -> Artifact {
+    // Open documents come here without passing `from_bytes`: the same cap.
+    if let Some(art) = too_large(schemas, dir, rel, text.len()) {
+        return art;
+    }
     let (class, kind) = classify(schemas, dir, rel).unwrap_or_default();
     artifact::build(parsers, rel, text, class, kind)
 }
 
-fn too_large(len: u64) -> String {
+fn too_large_message(len: u64) -> String {
     format!(
         "file is {} MB; files over {} MB are not checked",
         len >> 20,
         MAX_FILE >> 20
     )
+}
+
+/// The artifact of a file or open document of `len` bytes when it is too
+/// large to parse (over `MAX_FILE`): one finding instead of the parse.
+pub fn too_large(schemas: &Schemas, dir: &str, rel: &str, len: usize) -> Option<Artifact> {
+    (len as u64 > MAX_FILE).then(|| unreadable(schemas, dir, rel, too_large_message(len as u64)))
 }
 
 fn unreadable(schemas: &Schemas, dir: &str, rel: &str, message: String) -> Artifact {

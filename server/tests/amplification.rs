@@ -1,0 +1,124 @@
+//! Amplification: hostile files must cost bounded time and memory. The
+//! binary runs `check` under a data-segment limit (`ulimit -d`, which covers
+//! the heap and every private writable mapping) and a wall-clock limit; a
+//! parse that blows up aborts on allocation or is killed, and the test fails.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const DIR: &str = "agentops/infrastructure-ops/research";
+
+struct Run {
+    status: Option<i32>,
+    stdout: String,
+    elapsed: Duration,
+}
+
+/// `check ROOT` with at most `data_mb` MB of data and `secs` seconds.
+fn check_limited(root: &Path, data_mb: u64, secs: u64) -> Run {
+    let bin = env!("CARGO_BIN_EXE_agentops-lsp");
+    let script = format!(
+        "ulimit -d {} && exec \"$0\" check \"$1\" --no-cache",
+        data_mb * 1024
+    );
+    let started = Instant::now();
+    let mut child = Command::new("sh")
+        .args(["-c", &script, bin])
+        .arg(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stdout.read_to_string(&mut s);
+        s
+    });
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st.code();
+        }
+        if started.elapsed() > Duration::from_secs(secs) {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Run {
+        status,
+        stdout: reader.join().unwrap(),
+        elapsed: started.elapsed(),
+    }
+}
+
+fn workspace(files: &[(&str, String)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let research = dir.path().join(DIR);
+    std::fs::create_dir_all(&research).unwrap();
+    for (name, text) in files {
+        std::fs::write(research.join(format!("{name}-research.md")), text).unwrap();
+    }
+    dir
+}
+
+/// A paragraph of 400 KB of `[` cost ~170 MB and seconds in the inline pass
+/// (about 400 bytes and 10 µs per byte); now it is not inline-parsed, a
+/// finding says so, and the rest of the file is still read.
+#[test]
+fn a_paragraph_of_brackets_is_bounded() {
+    let text = format!(
+        "# Research: x\n\nSee [the plan](missing-plan.md).\n\n{}\n",
+        "[".repeat(400_000)
+    );
+    let dir = workspace(&[("brackets", text)]);
+    let run = check_limited(dir.path(), 96, 60);
+    assert_eq!(
+        run.status,
+        Some(1),
+        "killed or crashed after {:?}: {}",
+        run.elapsed,
+        run.stdout
+    );
+    let file = format!("{DIR}/brackets-research.md");
+    assert!(
+        run.stdout.contains(&format!(
+            "{file}:5:1: warning[artifact-partial]: links and code spans of this block were not read (it holds over 64 KB of inline text)"
+        )),
+        "{}",
+        run.stdout
+    );
+    // The link before it was read and judged.
+    assert!(
+        run.stdout
+            .contains(&format!("{file}:3:5: error[link-broken]")),
+        "{}",
+        run.stdout
+    );
+}
+
+/// Many paragraphs each under the node cap: the file's one parse budget
+/// (10 s, block parse and inline pass together) ends the inline pass; the
+/// paragraphs left are reported, not parsed. Without the shared budget this
+/// file's inline pass alone takes ~20 s in a debug build.
+#[test]
+fn many_bracket_paragraphs_share_one_budget() {
+    let para = "[".repeat(60_000);
+    let text = (0..12)
+        .map(|_| para.as_str())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let dir = workspace(&[("many", text)]);
+    let run = check_limited(dir.path(), 256, 60);
+    assert!(run.status.is_some(), "killed after {:?}", run.elapsed);
+    assert!(run.elapsed < Duration::from_secs(18), "{:?}", run.elapsed);
+    assert!(
+        run.stdout.contains("warning[artifact-partial]")
+            || run.stdout.contains("error[artifact-unreadable]"),
+        "{}",
+        run.stdout
+    );
+}
