@@ -135,6 +135,10 @@ fn order(art: &Artifact, kind: &Kind, found: &[(usize, usize)], sink: &mut Sink)
             continue;
         }
         seen.push(si);
+        // A section whose place the template does not fix has no place in the order.
+        if kind.sections.get(si).is_some_and(|s| !s.ordered) {
+            continue;
+        }
         let parent = kind.sections.get(si).and_then(|s| s.parent.as_deref());
         match groups.iter_mut().find(|(p, _)| *p == parent) {
             Some((_, v)) => v.push((si, ni)),

@@ -248,6 +248,11 @@ pub struct Section {
     pub parent: Option<String>,
     #[serde(default)]
     pub description: String,
+    /// Whether the template fixes this section's place: an optional section
+    /// that templates put in varying places (spec-kit's Assumptions) says
+    /// `false`, and `section-order` judges the others without it.
+    #[serde(default = "yes")]
+    pub ordered: bool,
 }
 
 fn two() -> u8 {
