@@ -208,7 +208,6 @@ mod tests {
         // Flavors without `detect` stay in use for folders created later.
         for f in [
             "agent-os-v1",
-            "agents",
             "context-bundles",
             "product-dev",
             "rpi",
@@ -216,6 +215,33 @@ mod tests {
         ] {
             assert!(active.contains(&f.to_string()), "{f}: {active:?}");
         }
+    }
+
+    #[test]
+    fn agents_needs_agentops_evidence() {
+        // Other tools' skills and rules share the folder name.
+        let (active, layouts) = layouts_of(
+            &[".agents/skills/deploy/SKILL.md", ".agents/rules/style.md"],
+            "",
+        );
+        assert!(!active.contains(&"agents".to_string()), "{active:?}");
+        assert!(layouts.is_empty(), "{layouts:?}");
+        let (active, layouts) = layouts_of(
+            &[
+                ".agents/skills/deploy/SKILL.md",
+                ".agents/research/2026-04-02-cache.md",
+            ],
+            "",
+        );
+        assert!(active.contains(&"agents".to_string()), "{active:?}");
+        assert_eq!(
+            layouts,
+            [(
+                "agents".into(),
+                LayoutSource::Detected,
+                ".agents/research/2026-04-02-cache.md".into()
+            )]
+        );
     }
 
     #[test]
