@@ -32,6 +32,8 @@ pub struct Flavor {
     pub origin: String,
     /// Per kind (same order as `def.kinds`), its compiled path patterns.
     patterns: Vec<Vec<PathPattern>>,
+    /// The compiled `not_artifacts` patterns.
+    not_artifacts: Vec<PathPattern>,
     captures: Vec<(String, Regex, Option<usize>, String)>,
 }
 
@@ -56,6 +58,13 @@ impl Flavor {
             }
             patterns.push(compiled);
         }
+        let mut not_artifacts = Vec::new();
+        for p in &def.flavor.not_artifacts {
+            match PathPattern::compile(p) {
+                Ok(c) => not_artifacts.push(c),
+                Err(e) => errors.push(format!("not_artifacts `{p}`: {e}")),
+            }
+        }
         let mut captures = Vec::new();
         for c in &def.captures {
             // The whole capture must match, whether or not the pattern says `^…$`.
@@ -71,6 +80,7 @@ impl Flavor {
             def,
             origin: origin.to_string(),
             patterns,
+            not_artifacts,
             captures,
         })
     }
@@ -94,6 +104,12 @@ impl Flavor {
 
     pub fn phase_index(&self, id: &str) -> Option<usize> {
         self.def.phases.iter().position(|p| p.id == id)
+    }
+
+    /// Whether `rel` (relative to the flavor folder) is declared not to be an
+    /// artifact (`not_artifacts`).
+    pub fn not_artifact(&self, rel: &str) -> bool {
+        self.not_artifacts.iter().any(|p| p.matches(rel).is_some())
     }
 
     /// The first kind whose pattern matches `rel` (relative to the flavor folder).

@@ -43,6 +43,11 @@ pub struct FlavorMeta {
     /// `roots`. When empty, a root folder that exists is evidence enough.
     #[serde(default)]
     pub detect: Vec<String>,
+    /// Path patterns, relative to the flavor folder (as kinds' `paths`), of
+    /// files that live among the artifacts but are none: a repository's own
+    /// templates (`TEMPLATE.md`, `*-template.md`) and folder READMEs.
+    #[serde(default)]
+    pub not_artifacts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
