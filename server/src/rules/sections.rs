@@ -92,17 +92,22 @@ fn missing(art: &Artifact, kind: &Kind, found: &[(usize, usize)], sink: &mut Sin
             None => None,
         };
         let hashes = "#".repeat(sec.level as usize);
+        // The first few aliases: translations make the full list long.
+        const SHOWN: usize = 3;
         let aliases = if sec.aliases.is_empty() {
             String::new()
         } else {
-            format!(
-                " (or {})",
-                sec.aliases
-                    .iter()
-                    .map(|a| format!("`{a}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            let mut list = sec
+                .aliases
+                .iter()
+                .take(SHOWN)
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if sec.aliases.len() > SHOWN {
+                list.push_str(&format!(" and {} more", sec.aliases.len() - SHOWN));
+            }
+            format!(" (or {list})")
         };
         let (range, place) = match parent_node {
             Some(p) => (p.range, format!(" under `{}`", p.text)),
