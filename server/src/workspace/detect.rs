@@ -77,7 +77,9 @@ fn adoptions(root: &Path, schemas: &Schemas, config: &Config) -> Vec<Adopted> {
             MAX_ADOPT_FOLDERS,
         );
         for folder in folders {
-            if out.iter().any(|o| o.folder == folder) || !root.join(&folder).is_dir() {
+            // A symlink could lead out of the root: only real folders count.
+            let real_dir = std::fs::symlink_metadata(root.join(&folder)).is_ok_and(|m| m.is_dir());
+            if out.iter().any(|o| o.folder == folder) || !real_dir {
                 continue;
             }
             let evidence = if a.titles.is_empty() {
@@ -104,6 +106,7 @@ fn titled_file(root: &Path, folder: &str, titles: &[String]) -> Option<String> {
     let mut names: Vec<String> = std::fs::read_dir(root.join(folder))
         .ok()?
         .filter_map(Result::ok)
+        // `DirEntry::metadata` does not follow symlinks: files outside stay unread.
         .filter(|e| {
             e.metadata()
                 .is_ok_and(|m| m.is_file() && m.len() <= MAX_TITLE_BYTES)
@@ -379,6 +382,42 @@ mod tests {
         ] {
             assert!(active.contains(&f.to_string()), "{f}: {active:?}");
         }
+    }
+
+    #[test]
+    fn adopted_from_titles_never_through_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let spec = "---\nx: 1\n---\n# Spec Requirements Document\n\n## Overview\n";
+        for base in [
+            dir.path().join("agent-os/specs/2025-01-01-a"),
+            outside.path().to_path_buf(),
+        ] {
+            std::fs::create_dir_all(&base).unwrap();
+            std::fs::write(base.join("spec.md"), spec).unwrap();
+        }
+        std::fs::create_dir_all(dir.path().join("agent-os/specs/2025-01-02-b")).unwrap();
+        std::fs::write(
+            dir.path().join("agent-os/specs/2025-01-02-b/spec.md"),
+            "# Specification: B\n",
+        )
+        .unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(
+            outside.path(),
+            dir.path().join("agent-os/specs/2025-01-03-c"),
+        )
+        .unwrap();
+        let (_, schemas, _, _) = super::super::load_setup(dir.path());
+        let found = adoptions(dir.path(), &schemas, &Config::default());
+        let found: Vec<(&str, &str, &str)> = found
+            .iter()
+            .map(|a| (a.folder.as_str(), a.base.as_str(), a.flavor.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [("agent-os/specs/2025-01-01-a", "agent-os", "agent-os-v1")]
+        );
     }
 
     #[test]
