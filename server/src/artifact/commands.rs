@@ -28,8 +28,12 @@ pub fn shellish(lang: &str) -> bool {
 pub fn find(text: &str, blocks: &[CodeBlock], spans: &[CodeSpan]) -> Vec<CommandUse> {
     let mut out = Vec::new();
     for b in blocks.iter().filter(|b| shellish(&b.lang)) {
+        let content = b.content.slice(text);
+        if lists_paths(content) {
+            continue;
+        }
         let mut pos = b.content.start as usize;
-        for line in b.content.slice(text).split_inclusive('\n') {
+        for line in content.split_inclusive('\n') {
             let start = pos;
             pos += line.len();
             let body = line.trim_end_matches(['\n', '\r']);
@@ -46,6 +50,24 @@ pub fn find(text: &str, blocks: &[CodeBlock], spans: &[CodeSpan]) -> Vec<Command
     }
     out.sort_by_key(|c| c.range.start);
     out
+}
+
+const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+/// Whether a block lists URL routes or file paths rather than commands: a
+/// line that starts with a path of two segments or more (`/api/v1/users`,
+/// `/src/`) or is `/` alone, a request line (`GET /login`), or a drawn tree
+/// (`├──`). Its one-segment lines (`/login`, `/dashboard`) are routes too.
+fn lists_paths(content: &str) -> bool {
+    content.lines().any(|line| {
+        let line = line.trim();
+        let first = line.split_whitespace().next().unwrap_or("");
+        let second = line.split_whitespace().nth(1).unwrap_or("");
+        (first.starts_with('/')
+            && (first == "/" || first.get(1..).is_some_and(|r| r.contains('/'))))
+            || (HTTP_METHODS.contains(&first) && second.starts_with('/'))
+            || line.contains(['├', '└', '│'])
+    })
 }
 
 /// `/name arg "quoted arg" --flag`, with a trailing `# comment` dropped.
@@ -127,5 +149,24 @@ mod tests {
         assert!(parse_line("/ not", 0, false).is_none());
         let k = parse_line("/speckit.plan add caching", 0, true).unwrap();
         assert_eq!(k.name, "/speckit.plan");
+    }
+
+    #[test]
+    fn route_and_path_listings_hold_no_commands() {
+        for block in [
+            "/login          Login page\n/api/v1/users   Users\n",
+            "/\n/login\n/dashboard\n",
+            "GET /login\n/logout\n",
+            "project/\n├── /src\n└── /tests\n",
+            "/usr/local/bin/tool --version\n/opt\n",
+        ] {
+            assert!(lists_paths(block), "{block}");
+        }
+        for block in [
+            "/implement plan.md --dry-run\n/bundle-save cache-plan\n",
+            "/research \"K8s upgrade\"\n# then\n/plan k8s-research.md\n",
+        ] {
+            assert!(!lists_paths(block), "{block}");
+        }
     }
 }

@@ -90,6 +90,18 @@ pub fn build_from_tree(
     };
     art.inline_skipped = parsers.inline.finish();
     fill(&mut art, text, blocks, inlines, kind);
+    // A copy of a template kept among the artifacts is not one of them.
+    if matches!(art.class, Class::Known { .. } | Class::Unknown { .. })
+        && super::template::made_of_placeholders(&art, text)
+        && let Some(flavor) = art.class.flavor()
+    {
+        let flavor = flavor.to_string();
+        art.class = Class::NotArtifact { flavor };
+        // Its placeholder paths and status claim nothing.
+        art.code_paths.clear();
+        art.status = None;
+        art.markers.clear();
+    }
     art
 }
 

@@ -5,6 +5,7 @@ mod extract;
 mod markers;
 mod model;
 pub mod sections;
+mod template;
 
 pub use extract::{Parsers, abandoned, build, build_from_tree, looks_like_path, sha256};
 pub use model::*;

@@ -54,12 +54,18 @@ pub enum Class {
     /// In `agentops/` but in a folder no flavor claims.
     #[default]
     Unclaimed,
+    /// In a flavor folder, but no artifact: a template (by its path, the
+    /// flavor's `not_artifacts`, or made of placeholders) or a folder README.
+    /// Never checked, never part of a work item.
+    NotArtifact { flavor: String },
 }
 
 impl Class {
     pub fn flavor(&self) -> Option<&str> {
         match self {
-            Class::Known { flavor, .. } | Class::Unknown { flavor } => Some(flavor),
+            Class::Known { flavor, .. }
+            | Class::Unknown { flavor }
+            | Class::NotArtifact { flavor } => Some(flavor),
             Class::Unclaimed => None,
         }
     }

@@ -97,16 +97,22 @@ pub fn layouts(layouts: &[Layout]) -> String {
     let rows: Vec<(String, String, String)> = layouts
         .iter()
         .map(|l| {
-            let folders = l
+            let mut folders = l
                 .folders
                 .iter()
+                .take(3)
                 .map(|f| format!("{f}/"))
                 .collect::<Vec<_>>()
                 .join(", ");
+            // Adopted folders can be many: the first few and a count.
+            if l.folders.len() > 3 {
+                folders.push_str(&format!(" and {} more", l.folders.len() - 3));
+            }
             let why = match l.source {
                 LayoutSource::Folder => "flavor folder".to_string(),
                 LayoutSource::Detected => format!("found {}", l.evidence),
                 LayoutSource::Config => "enabled in agentops.toml".to_string(),
+                LayoutSource::Adopted => format!("adopted: found {}", l.evidence),
             };
             (l.flavor.clone(), folders, why)
         })

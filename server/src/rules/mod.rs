@@ -339,6 +339,10 @@ fn partial_message(s: &crate::syntax::inline::Skipped) -> String {
 /// Every diagnostic for one artifact.
 pub fn check_artifact(ws: &Workspace, art: &Artifact) -> Vec<Diagnostic> {
     let mut sink = Sink::new(ws, &art.path);
+    // A template or a README among the artifacts: not checked as one.
+    if matches!(art.class, crate::artifact::Class::NotArtifact { .. }) {
+        return sink.out;
+    }
     if let Some(p) = &art.problem {
         sink.push("artifact-unreadable", art.anchor(), p.message.clone());
         // Its markdown was not (fully) parsed: only the frontmatter can be judged.

@@ -58,6 +58,7 @@ pub fn check(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
             );
         }
         Class::Known { captures, .. } => folder_name(ws, art, captures, sink),
+        Class::NotArtifact { .. } => {}
     }
 }
 

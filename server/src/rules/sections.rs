@@ -92,17 +92,22 @@ fn missing(art: &Artifact, kind: &Kind, found: &[(usize, usize)], sink: &mut Sin
             None => None,
         };
         let hashes = "#".repeat(sec.level as usize);
+        // The first few aliases: translations make the full list long.
+        const SHOWN: usize = 3;
         let aliases = if sec.aliases.is_empty() {
             String::new()
         } else {
-            format!(
-                " (or {})",
-                sec.aliases
-                    .iter()
-                    .map(|a| format!("`{a}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            let mut list = sec
+                .aliases
+                .iter()
+                .take(SHOWN)
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if sec.aliases.len() > SHOWN {
+                list.push_str(&format!(" and {} more", sec.aliases.len() - SHOWN));
+            }
+            format!(" (or {list})")
         };
         let (range, place) = match parent_node {
             Some(p) => (p.range, format!(" under `{}`", p.text)),
@@ -135,6 +140,10 @@ fn order(art: &Artifact, kind: &Kind, found: &[(usize, usize)], sink: &mut Sink)
             continue;
         }
         seen.push(si);
+        // A section whose place the template does not fix has no place in the order.
+        if kind.sections.get(si).is_some_and(|s| !s.ordered) {
+            continue;
+        }
         let parent = kind.sections.get(si).and_then(|s| s.parent.as_deref());
         match groups.iter_mut().find(|(p, _)| *p == parent) {
             Some((_, v)) => v.push((si, ni)),

@@ -32,6 +32,20 @@ pub fn check(def: &FlavorFile) -> Vec<String> {
             quoted(&c)
         ));
     }
+    for a in &def.flavor.adopt {
+        for glob in std::iter::once(&a.folders).chain(&a.requires) {
+            if let Err(e) = super::glob::RootGlob::new(glob) {
+                errors.push(format!("`{glob}` in [[flavor.adopt]]: {e}"));
+            }
+        }
+        let base = a.base.trim_end_matches('/');
+        if !base.is_empty() && !a.folders.starts_with(&format!("{base}/")) {
+            errors.push(format!(
+                "`{}` in [[flavor.adopt]] is not inside its base `{base}`",
+                a.folders
+            ));
+        }
+    }
     let mut seen = HashSet::new();
     for kind in &def.kinds {
         if !seen.insert(kind.id.as_str()) {

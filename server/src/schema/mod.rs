@@ -32,6 +32,8 @@ pub struct Flavor {
     pub origin: String,
     /// Per kind (same order as `def.kinds`), its compiled path patterns.
     patterns: Vec<Vec<PathPattern>>,
+    /// The compiled `not_artifacts` patterns.
+    not_artifacts: Vec<PathPattern>,
     captures: Vec<(String, Regex, Option<usize>, String)>,
 }
 
@@ -56,6 +58,13 @@ impl Flavor {
             }
             patterns.push(compiled);
         }
+        let mut not_artifacts = Vec::new();
+        for p in &def.flavor.not_artifacts {
+            match PathPattern::compile(p) {
+                Ok(c) => not_artifacts.push(c),
+                Err(e) => errors.push(format!("not_artifacts `{p}`: {e}")),
+            }
+        }
         let mut captures = Vec::new();
         for c in &def.captures {
             // The whole capture must match, whether or not the pattern says `^…$`.
@@ -71,6 +80,7 @@ impl Flavor {
             def,
             origin: origin.to_string(),
             patterns,
+            not_artifacts,
             captures,
         })
     }
@@ -94,6 +104,12 @@ impl Flavor {
 
     pub fn phase_index(&self, id: &str) -> Option<usize> {
         self.def.phases.iter().position(|p| p.id == id)
+    }
+
+    /// Whether `rel` (relative to the flavor folder) is declared not to be an
+    /// artifact (`not_artifacts`).
+    pub fn not_artifact(&self, rel: &str) -> bool {
+        self.not_artifacts.iter().any(|p| p.matches(rel).is_some())
     }
 
     /// The first kind whose pattern matches `rel` (relative to the flavor folder).
@@ -150,6 +166,16 @@ fn name_words(value: &str) -> usize {
     parts.len().saturating_sub(date_parts)
 }
 
+/// A folder a flavor adopted (`[[flavor.adopt]]`), found by detection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Adopted {
+    pub folder: String,
+    pub base: String,
+    pub flavor: String,
+    /// The file or path that showed it.
+    pub evidence: String,
+}
+
 /// Where one flavor's artifacts are in a workspace, and what showed it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Layout {
@@ -170,6 +196,8 @@ pub enum LayoutSource {
     Detected,
     /// Turned on in `agentops.toml` (`[flavors] enable`).
     Config,
+    /// Folders of another layout claimed one by one (`[[flavor.adopt]]`).
+    Adopted,
 }
 
 /// All flavors in effect for a workspace.
@@ -180,6 +208,9 @@ pub struct Schemas {
     folders: HashMap<String, usize>,
     /// Root-relative folder → index into `flavors`.
     roots: Vec<(String, usize)>,
+    /// Folders adopted one by one (`[[flavor.adopt]]`): folder, the base its
+    /// paths are classified from, index into `flavors`.
+    adopted: Vec<(String, String, usize)>,
     /// Content hash of every flavor definition, for the index cache key.
     pub fingerprint: u64,
     /// The layouts in use, when they were worked out for a root.
@@ -215,7 +246,7 @@ impl Schemas {
 
     /// Keeps the root folders of the `active` flavors only, and records the
     /// layouts found (for `status`).
-    pub fn use_layouts(&mut self, active: &[String], layouts: Vec<Layout>) {
+    pub fn use_layouts(&mut self, active: &[String], layouts: Vec<Layout>, adopted: Vec<Adopted>) {
         let in_use = |i: &usize| {
             self.flavors
                 .get(*i)
@@ -223,10 +254,24 @@ impl Schemas {
         };
         let roots = std::mem::take(&mut self.roots);
         self.roots = roots.into_iter().filter(|(_, i)| in_use(i)).collect();
+        self.adopted = adopted
+            .into_iter()
+            .filter_map(|a| {
+                let i = self.flavors.iter().position(|f| f.name() == a.flavor)?;
+                Some((a.folder, a.base, i))
+            })
+            .collect();
+        // Longest first, so nested folders win over their parents.
+        self.adopted.sort_by_key(|a| std::cmp::Reverse(a.0.len()));
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         hasher.update(&self.fingerprint.to_le_bytes());
         for (root, i) in &self.roots {
             hasher.update(root.as_bytes());
+            hasher.update(&i.to_le_bytes());
+        }
+        for (folder, base, i) in &self.adopted {
+            hasher.update(folder.as_bytes());
+            hasher.update(base.as_bytes());
             hasher.update(&i.to_le_bytes());
         }
         self.fingerprint = hasher.digest();
@@ -249,6 +294,19 @@ impl Schemas {
 
     /// The flavor owning a root-relative folder prefix, with the rest of the path.
     pub fn for_root<'p>(&self, path: &'p str) -> Option<(&Flavor, &'p str)> {
+        // An adopted folder wins over the root folder around it.
+        let adopted = self.adopted.iter().find_map(|(folder, base, i)| {
+            path.strip_prefix(folder.as_str())?.strip_prefix('/')?;
+            let rest = if base.is_empty() {
+                path
+            } else {
+                path.strip_prefix(base.as_str())?.strip_prefix('/')?
+            };
+            Some((self.flavors.get(*i)?, rest))
+        });
+        if adopted.is_some() {
+            return adopted;
+        }
         self.roots.iter().find_map(|(root, i)| {
             let rest = path.strip_prefix(root.as_str())?.strip_prefix('/')?;
             Some((self.flavors.get(*i)?, rest))
@@ -256,7 +314,10 @@ impl Schemas {
     }
 
     pub fn root_folders(&self) -> impl Iterator<Item = &str> {
-        self.roots.iter().map(|(r, _)| r.as_str())
+        self.roots
+            .iter()
+            .map(|(r, _)| r.as_str())
+            .chain(self.adopted.iter().map(|(f, _, _)| f.as_str()))
     }
 
     pub fn folder_names(&self) -> impl Iterator<Item = &str> {

@@ -43,6 +43,38 @@ pub struct FlavorMeta {
     /// `roots`. When empty, a root folder that exists is evidence enough.
     #[serde(default)]
     pub detect: Vec<String>,
+    /// Path patterns, relative to the flavor folder (as kinds' `paths`), of
+    /// files that live among the artifacts but are none: a repository's own
+    /// templates (`TEMPLATE.md`, `*-template.md`) and folder READMEs.
+    #[serde(default)]
+    pub not_artifacts: Vec<String>,
+    /// Folders of another layout this flavor claims one by one, where the
+    /// folder's own files show it (`agent-os/specs/<spec>/` written by
+    /// Agent OS 1.x under Agent OS 2's folder).
+    #[serde(default)]
+    pub adopt: Vec<Adopt>,
+}
+
+/// One `[[flavor.adopt]]` entry: which folders, and what shows each is this flavor's.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Adopt {
+    /// Root-relative path whose segments may be globs, as `detect`: the
+    /// folders judged one by one (`agent-os/specs/*`).
+    pub folders: String,
+    /// Root-relative folder the paths inside are classified from, as if it
+    /// were this flavor's folder (`agent-os`, so that `specs/{folder}/spec.md`
+    /// matches); empty for the workspace root.
+    #[serde(default)]
+    pub base: String,
+    /// Title patterns (`{name}` for free text); a Markdown file directly in
+    /// the folder whose level-1 title matches one shows it. When empty, the
+    /// folder's existence (with `requires`) is enough.
+    #[serde(default)]
+    pub titles: Vec<String>,
+    /// Root-relative paths or globs, as `detect`, one of which must exist.
+    #[serde(default)]
+    pub requires: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -248,6 +280,11 @@ pub struct Section {
     pub parent: Option<String>,
     #[serde(default)]
     pub description: String,
+    /// Whether the template fixes this section's place: an optional section
+    /// that templates put in varying places (spec-kit's Assumptions) says
+    /// `false`, and `section-order` judges the others without it.
+    #[serde(default = "yes")]
+    pub ordered: bool,
 }
 
 fn two() -> u8 {

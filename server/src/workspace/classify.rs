@@ -21,6 +21,10 @@ pub fn classify<'s>(
 }
 
 fn in_flavor<'s>(flavor: &'s Flavor, rel: &str) -> (Class, Option<&'s Kind>) {
+    if flavor.not_artifact(rel) {
+        let flavor = flavor.name().to_string();
+        return (Class::NotArtifact { flavor }, None);
+    }
     match flavor.classify(rel) {
         Some(m) => {
             let work_item = m.kind.work_item.as_ref().map(|t| fill(t, &m.captures));

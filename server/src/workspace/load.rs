@@ -146,8 +146,8 @@ pub fn load_setup(root: &Path) -> (Config, Schemas, Vec<Diagnostic>, HashMap<Str
         }
     }
     let mut schemas = Schemas::new(flavors, &folders);
-    let (active, layouts) = super::detect::detect(root, &schemas, &config);
-    schemas.use_layouts(&active, layouts);
+    let (active, layouts, adopted) = super::detect::detect(root, &schemas, &config);
+    schemas.use_layouts(&active, layouts, adopted);
     (config, schemas, diags, files)
 }
 
