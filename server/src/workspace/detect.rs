@@ -117,7 +117,9 @@ fn titled_file(root: &Path, folder: &str, titles: &[String]) -> Option<String> {
     names.sort();
     names.into_iter().take(MAX_TITLE_FILES).find_map(|n| {
         let rel = format!("{folder}/{n}");
-        let text = std::fs::read_to_string(root.join(&rel)).ok()?;
+        // Through the one capped reader: the file may have changed since the
+        // listing (a FIFO swapped in must not block detection).
+        let text = super::read::read_text_in(root, &root.join(&rel), MAX_TITLE_BYTES).ok()?;
         let title = first_title(&text)?;
         titles
             .iter()
