@@ -236,6 +236,16 @@ fn status(art: &Artifact, kind: &Kind) -> Option<Status> {
         })
 }
 
+/// Whether words beside a path say it is scratch (`(temporary, for
+/// testing)`): like a file to delete, it may be gone once the work is done.
+fn says_temporary(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        ["temporary", "temp", "scratch"]
+            .iter()
+            .any(|k| w.eq_ignore_ascii_case(k))
+    })
+}
+
 /// Whether words beside a path say the plan will make it: `(new)`,
 /// `(new file)`, `Create`, `NEW`.
 fn says_create(text: &str) -> bool {
@@ -356,11 +366,26 @@ fn code_paths(art: &Artifact, kind: &Kind, text: &str) -> Vec<CodePath> {
                     };
                     if looks_like_path(first) {
                         let start = l.value_range.start + to_u32(lead);
+                        // `#### 1. Create Format Command` then `**File**: …`:
+                        // the heading just above says what the file is for.
+                        let heading = art
+                            .sections
+                            .iter()
+                            .rfind(|s| s.extent().contains(start))
+                            .filter(|s| s.level >= 3)
+                            .map_or("", |s| s.text.as_str());
                         let action = match src.action {
                             CodePathAction::Edit
                             | CodePathAction::Reference
                             | CodePathAction::Produce
-                                if says_create(rest) =>
+                                if says_temporary(rest) =>
+                            {
+                                CodePathAction::Delete
+                            }
+                            CodePathAction::Edit
+                            | CodePathAction::Reference
+                            | CodePathAction::Produce
+                                if says_create(rest) || says_create(heading) =>
                             {
                                 CodePathAction::Create
                             }

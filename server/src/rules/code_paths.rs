@@ -27,6 +27,9 @@ pub fn check(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
         return;
     }
     let phase_due = implementation_reached(ws, art);
+    // A bare file name (`duration_calculator.py` under Existing Code) names
+    // a file wherever it is: the workspace's files, listed once if needed.
+    let mut all_files: Option<std::sync::Arc<Vec<String>>> = None;
     for cp in &art.code_paths {
         // On a task line the task says it best: checked, the code must be
         // there; open, it is future work whatever the phase. Elsewhere the
@@ -54,6 +57,13 @@ pub fn check(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
         } else {
             Severity::Hint
         };
+        if found == Found::Missing && is_file_name(&cp.path) {
+            let files = all_files.get_or_insert_with(|| ws.fs.glob_files("**/*"));
+            let suffix = format!("/{}", cp.path);
+            if files.iter().any(|f| *f == cp.path || f.ends_with(&suffix)) {
+                continue;
+            }
+        }
         let msg = match found {
             Found::Missing => format!("`{}` does not exist", cp.path),
             Found::Glob(0) => format!("`{}` matches no file", cp.path),
@@ -73,6 +83,11 @@ pub fn check(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
         let cause = code_map::normalize(&cp.path).unwrap_or_else(|| cp.path.clone());
         sink.push_once_at("code-path-missing", severity, &cause, cp.range, msg);
     }
+}
+
+/// `name.ext` alone: no folder, no glob.
+fn is_file_name(path: &str) -> bool {
+    !path.contains(['/', '\\', '*', '?', '[', '{'])
 }
 
 /// Whether the smallest section around `at` that holds checkboxes (below the
