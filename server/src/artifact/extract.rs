@@ -1,7 +1,7 @@
 //! Syntax + kind → `Artifact`. The only place that sees a file's text and
 //! its schema together; everything kind-specific is decided here once.
 
-use crate::schema::{CodePathFrom, Kind};
+use crate::schema::{CodePathAction, CodePathFrom, Kind};
 use crate::syntax::block::{self, Blocks};
 use crate::syntax::frontmatter;
 use crate::syntax::inline::{self, Inlines, LinkKind};
@@ -148,7 +148,7 @@ fn fill(art: &mut Artifact, text: &str, blocks: Blocks, inlines: Inlines, kind: 
         .collect();
     if let Some(kind) = kind {
         art.status = status(art, kind);
-        art.code_paths = code_paths(art, kind);
+        art.code_paths = code_paths(art, kind, text);
     }
 }
 
@@ -257,7 +257,81 @@ fn status(art: &Artifact, kind: &Kind) -> Option<Status> {
         })
 }
 
-fn code_paths(art: &Artifact, kind: &Kind) -> Vec<CodePath> {
+/// Whether words beside a path say it is scratch (`(temporary, for
+/// testing)`): like a file to delete, it may be gone once the work is done.
+fn says_temporary(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        ["temporary", "temp", "scratch"]
+            .iter()
+            .any(|k| w.eq_ignore_ascii_case(k))
+    })
+}
+
+/// Whether words beside a path say the plan will make it: `(new)`,
+/// `(new file)`, `Create`, `NEW`.
+fn says_create(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        ["new", "create", "creates", "created", "creating"]
+            .iter()
+            .any(|k| w.eq_ignore_ascii_case(k))
+    })
+}
+
+/// The action of a path at `at`: create when its line says so, or the list
+/// it is in is introduced as new files (`**New files:**`, `### Files to create`).
+fn action_at(art: &Artifact, text: &str, at: TextRange, action: CodePathAction) -> CodePathAction {
+    if matches!(action, CodePathAction::Create | CodePathAction::Delete) {
+        return action;
+    }
+    let start = at.start as usize;
+    let end = at.end as usize;
+    let line_start = text
+        .get(..start)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line_end = text
+        .get(end..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| end + i);
+    let beside = format!(
+        "{} {}",
+        text.get(line_start..start).unwrap_or(""),
+        text.get(end..line_end).unwrap_or("")
+    );
+    // A list item's own words, then the line that introduces its list.
+    let item = beside.trim_start();
+    if says_create(item) {
+        return CodePathAction::Create;
+    }
+    let section = art.sections.iter().rfind(|s| s.extent().contains_range(at));
+    let floor = section.map_or(0, |s| s.range.end as usize);
+    let before = text.get(floor.min(line_start)..line_start).unwrap_or("");
+    let intro = before
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !is_list_item(l));
+    let heading = section.map(|s| s.text.as_str());
+    let introduced = match intro {
+        Some(l) => l.ends_with(':') || l.ends_with(":**") || l.ends_with("**:"),
+        None => false,
+    };
+    if (introduced && intro.is_some_and(says_create))
+        || (intro.is_none() && heading.is_some_and(says_create))
+    {
+        return CodePathAction::Create;
+    }
+    action
+}
+
+fn is_list_item(line: &str) -> bool {
+    let l = line.trim_start();
+    l.starts_with(['-', '*', '+'])
+        || l.split_once(['.', ')'])
+            .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn code_paths(art: &Artifact, kind: &Kind, text: &str) -> Vec<CodePath> {
     let mut out = Vec::new();
     for src in &kind.code_paths {
         match src.from {
@@ -287,7 +361,8 @@ fn code_paths(art: &Artifact, kind: &Kind) -> Vec<CodePath> {
                     .iter()
                     .filter(|c| extent.contains_range(c.range))
                 {
-                    push_path(&mut out, &span.text, span.range, src.action);
+                    let action = action_at(art, text, widen(span.range), src.action);
+                    push_path(&mut out, &span.text, span.range, action);
                 }
             }
             CodePathFrom::Label => {
@@ -298,16 +373,50 @@ fn code_paths(art: &Artifact, kind: &Kind) -> Vec<CodePath> {
                     .iter()
                     .filter(|l| l.bold && l.name.eq_ignore_ascii_case(label))
                 {
-                    let v = l.value.trim_matches('`');
-                    let lead = l.value.len() - l.value.trim_start_matches('`').len();
-                    let first = v.split_whitespace().next().unwrap_or("");
+                    // `` `src/a.ts` (new) ``: the path is inside the backticks;
+                    // `src/a.ts (new)`: the first word. What follows annotates it.
+                    let (lead, first, rest) = match l.value.strip_prefix('`') {
+                        Some(inner) => match inner.split_once('`') {
+                            Some((p, rest)) => (1, p.trim(), rest),
+                            None => (1, inner.trim(), ""),
+                        },
+                        None => {
+                            let first = l.value.split_whitespace().next().unwrap_or("");
+                            (0, first, l.value.get(first.len()..).unwrap_or(""))
+                        }
+                    };
                     if looks_like_path(first) {
                         let start = l.value_range.start + to_u32(lead);
+                        // `#### 1. Create Format Command` then `**File**: …`:
+                        // the heading just above says what the file is for.
+                        let heading = art
+                            .sections
+                            .iter()
+                            .rfind(|s| s.extent().contains(start))
+                            .filter(|s| s.level >= 3)
+                            .map_or("", |s| s.text.as_str());
+                        let action = match src.action {
+                            CodePathAction::Edit
+                            | CodePathAction::Reference
+                            | CodePathAction::Produce
+                                if says_temporary(rest) =>
+                            {
+                                CodePathAction::Delete
+                            }
+                            CodePathAction::Edit
+                            | CodePathAction::Reference
+                            | CodePathAction::Produce
+                                if says_create(rest) || says_create(heading) =>
+                            {
+                                CodePathAction::Create
+                            }
+                            a => a,
+                        };
                         push_path(
                             &mut out,
                             first,
                             TextRange::new(start, start + to_u32(first.len())),
-                            src.action,
+                            action,
                         );
                     }
                 }
@@ -326,7 +435,18 @@ fn code_paths(art: &Artifact, kind: &Kind) -> Vec<CodePath> {
                             let lead = tail.len() - tail.trim_start_matches('`').len();
                             let start = t.text_range.start + to_u32(offset + lead);
                             let range = TextRange::new(start, start + to_u32(candidate.len()));
-                            push_path(&mut out, candidate, range, src.action);
+                            // "Create the model in src/m.py": made by the task.
+                            let action = match src.action {
+                                CodePathAction::Edit
+                                | CodePathAction::Reference
+                                | CodePathAction::Produce
+                                    if says_create(t.text.get(..i).unwrap_or("")) =>
+                                {
+                                    CodePathAction::Create
+                                }
+                                a => a,
+                            };
+                            push_path(&mut out, candidate, range, action);
                         }
                     }
                 }
@@ -336,18 +456,8 @@ fn code_paths(art: &Artifact, kind: &Kind) -> Vec<CodePath> {
     out
 }
 
-fn push_path(
-    out: &mut Vec<CodePath>,
-    raw: &str,
-    range: TextRange,
-    action: crate::schema::CodePathAction,
-) {
-    let (path, line) = match raw.rsplit_once(':') {
-        Some((p, l)) if l.chars().all(|c| c.is_ascii_digit()) && !l.is_empty() => {
-            (p, l.parse().ok())
-        }
-        _ => (raw, None),
-    };
+fn push_path(out: &mut Vec<CodePath>, raw: &str, range: TextRange, action: CodePathAction) {
+    let (path, line) = split_location(raw);
     let path = path.trim_start_matches("./").to_string();
     // A place is declared once: the first source that reads it (files to
     // create) wins over a broader one (the whole Changes Required section).
@@ -362,9 +472,66 @@ fn push_path(
     });
 }
 
+/// `src/a.ts:12`, `src/a.ts:12-20`, `src/a.ts:12:5`, `src/a.ts#L10-L20`:
+/// the path and its first line. Anything else is all path.
+pub fn split_location(raw: &str) -> (&str, Option<u32>) {
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    // GitHub's `#L10` and `#L10-L20` (also `#L10-20`).
+    if let Some((p, frag)) = raw.rsplit_once("#L") {
+        let mut parts = frag.splitn(2, '-');
+        let first = parts.next().unwrap_or("");
+        let second = parts.next().map(|s| s.trim_start_matches('L'));
+        if digits(first) && second.is_none_or(digits) && !p.is_empty() {
+            return (p, first.parse().ok());
+        }
+    }
+    // `:12`, `:12-20`, `:12:5`: a line, a range of lines, a line and column.
+    let mut path = raw;
+    let mut line = None;
+    for _ in 0..2 {
+        let Some((p, tail)) = path.rsplit_once(':') else {
+            break;
+        };
+        let first = tail.split('-').next().unwrap_or("");
+        let range_ok = tail.split('-').count() <= 2 && tail.split('-').all(digits);
+        if !range_ok || p.is_empty() {
+            break;
+        }
+        line = first.parse().ok();
+        path = p;
+    }
+    (path, line)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locations_are_not_part_of_the_path() {
+        for (raw, path, line) in [
+            ("src/c.ts:2", "src/c.ts", Some(2)),
+            ("src/c.ts:12-20", "src/c.ts", Some(12)),
+            ("src/c.ts:12:5", "src/c.ts", Some(12)),
+            ("src/c.ts#L10-L20", "src/c.ts", Some(10)),
+            ("src/c.ts#L10", "src/c.ts", Some(10)),
+            ("src/c.ts", "src/c.ts", None),
+            ("C:", "C:", None),
+            ("src/c.ts#Lx", "src/c.ts#Lx", None),
+        ] {
+            assert_eq!(split_location(raw), (path, line), "{raw}");
+        }
+    }
+
+    #[test]
+    fn words_that_say_a_file_is_new() {
+        assert!(says_create(" (new)"));
+        assert!(says_create(" (NEW FILE)"));
+        assert!(says_create("Create the model in"));
+        assert!(!says_create(" (lines 1, 2)"));
+        assert!(!says_create(" (small fix)"));
+        assert!(!says_create("renew the token in"));
+    }
 
     #[test]
     fn paths_vs_prose() {

@@ -52,6 +52,12 @@ pub fn find(text: &str, kind: &Kind, body_start: usize, skip: &[TextRange]) -> V
             let inner = text.get(open_end..close).unwrap_or("");
             let inner = inner.trim_start_matches([':', '：']).trim();
             let end = close + m.end.len();
+            // "No [NEEDS CLARIFICATION] markers remain" (spec-kit's own
+            // checklist item) names the marker; it asks nothing.
+            if inner.is_empty() && names_the_marker(text.get(end..line_end).unwrap_or("")) {
+                from = end;
+                continue;
+            }
             out.push(MarkerUse {
                 marker: mi,
                 text: inner.to_string(),
@@ -62,6 +68,17 @@ pub fn find(text: &str, kind: &Kind, body_start: usize, skip: &[TextRange]) -> V
     }
     out.sort_by_key(|m| m.range.start);
     out
+}
+
+/// Whether the words after an empty marker talk about markers (also as
+/// translated checklists write it: 標記, 标记, マーカー, 마커).
+fn names_the_marker(after: &str) -> bool {
+    after.split_whitespace().next().is_some_and(|w| {
+        w.to_ascii_lowercase().starts_with("marker")
+            || ["標記", "标记", "マーカー", "마커"]
+                .iter()
+                .any(|t| w.starts_with(t))
+    })
 }
 
 /// `<!-- … -->` spans (an unterminated one runs to the end).

@@ -3,7 +3,6 @@
 //! as document links, go-to-definition targets and hovers.
 
 use crate::artifact::{Artifact, CodePath};
-use crate::syntax::frontmatter::FmValue;
 use crate::syntax::inline::{Link, LinkKind};
 use crate::text::TextRange;
 use crate::workspace::Workspace;
@@ -92,13 +91,13 @@ pub fn artifact_refs(ws: &Workspace, art: &Artifact) -> Vec<(TextRange, String, 
     };
     for field in kind.prerequisites.iter().filter_map(|p| p.via.as_ref()) {
         let Some(f) = fm.get(field) else { continue };
-        let FmValue::Str(value) = &f.value else {
+        let Some((value, range)) = f.single_text() else {
             continue;
         };
         let target = link_target(ws, &art.path, value.trim())
             .or_else(|| crate::workspace::items::resolve(ws, &art.path, value.trim()));
         if let Some(t) = target {
-            out.push((f.value_range, t, "linked artifact"));
+            out.push((range, t, "linked artifact"));
         }
     }
     out

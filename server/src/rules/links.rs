@@ -24,7 +24,9 @@ pub fn check(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
             }
         };
         if let Some(msg) = verdict {
-            sink.push("link-broken", link.range, msg);
+            // The cause is what is wrong: one missing file, however it is linked.
+            let cause = msg.clone();
+            sink.push_once("link-broken", &cause, link.range, msg);
         }
     }
     for def in &art.link_defs {

@@ -264,6 +264,8 @@ pub struct Sink<'a> {
     loose: bool,
     /// The file is in an adopted layout (a flavor's root folder).
     adopted: bool,
+    /// (code, cause) → index in `out` of the finding that reports it.
+    causes: std::collections::HashMap<(&'static str, String), usize>,
 }
 
 impl<'a> Sink<'a> {
@@ -274,6 +276,7 @@ impl<'a> Sink<'a> {
             out: Vec::new(),
             loose: false,
             adopted: ws.schemas.in_root(path),
+            causes: std::collections::HashMap::new(),
         }
     }
 
@@ -288,6 +291,96 @@ impl<'a> Sink<'a> {
             default = default.max(Severity::Info);
         }
         self.push_at(code, default, range, message)
+    }
+
+    /// One finding per cause: the first place reports it, later places that
+    /// have the same cause (the same missing file named by twenty task lines)
+    /// become its related locations.
+    pub fn push_once(
+        &mut self,
+        code: &'static str,
+        cause: &str,
+        range: TextRange,
+        message: impl Into<String>,
+    ) {
+        if self.relate(code, cause, range) {
+            return;
+        }
+        let at = self.out.len();
+        if self.push(code, range, message).is_some() {
+            self.causes.insert((code, cause.to_string()), at);
+        }
+    }
+
+    /// `push_once` with a severity chosen by the rule; the severity is part
+    /// of the cause (a due file and a file not yet due are two findings).
+    pub fn push_once_at(
+        &mut self,
+        code: &'static str,
+        default: Severity,
+        cause: &str,
+        range: TextRange,
+        message: impl Into<String>,
+    ) {
+        let cause = format!("{cause}\0{}", default.as_str());
+        if self.relate(code, &cause, range) {
+            return;
+        }
+        let at = self.out.len();
+        if self.push_at(code, default, range, message).is_some() {
+            self.causes.insert((code, cause), at);
+        }
+    }
+
+    /// A finding that stands for several places says where the others are,
+    /// for outputs that show no related locations (the human format).
+    fn name_related_lines(&mut self, lines: &crate::text::LineMap) {
+        const SHOWN: usize = 5;
+        for &i in self.causes.values() {
+            let Some(d) = self.out.get_mut(i) else {
+                continue;
+            };
+            if d.related.is_empty() {
+                continue;
+            }
+            let at: Vec<String> = d
+                .related
+                .iter()
+                .take(SHOWN)
+                .map(|r| {
+                    (lines
+                        .position(r.range.start, crate::text::Encoding::Utf8)
+                        .line
+                        + 1)
+                    .to_string()
+                })
+                .collect();
+            let more = d.related.len().saturating_sub(SHOWN);
+            let tail = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            let s = if d.related.len() == 1 { "" } else { "s" };
+            d.message = format!("{} (also on line{s} {}{tail})", d.message, at.join(", "));
+        }
+    }
+
+    /// Adds `range` to the finding already reported for this cause, if any.
+    fn relate(&mut self, code: &'static str, cause: &str, range: TextRange) -> bool {
+        let Some(d) = self
+            .causes
+            .get(&(code, cause.to_string()))
+            .and_then(|&i| self.out.get_mut(i))
+        else {
+            return false;
+        };
+        d.related.push(Related {
+            path: self.path.to_string(),
+            range,
+            message: "named here too".into(),
+        });
+        true
     }
 
     /// Pushes with a severity chosen by the rule (e.g. by phase) before config applies.
@@ -379,6 +472,7 @@ pub fn check_artifact(ws: &Workspace, art: &Artifact) -> Vec<Diagnostic> {
         }
     }
     routes::check(ws, art, &mut sink);
+    sink.name_related_lines(&art.lines);
     sink.out
         .sort_by_key(|d| (d.range.start, d.range.end, d.code));
     sink.out

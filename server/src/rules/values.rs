@@ -19,8 +19,9 @@ pub fn problem(field: &Field, value: &FmValue) -> Option<String> {
                 other.type_name()
             )),
         },
+        // A list of one is how many write a single path (`source: [a.md]`).
         FieldType::Path => match value {
-            FmValue::Str(_) => None,
+            v if v.single().is_some() => None,
             other => Some(format!(
                 "`{}` must be a path, not {}",
                 field.name,

@@ -320,6 +320,11 @@ pub struct StatusRule {
     /// Report all checkboxes checked while the status says not finished.
     #[serde(default)]
     pub checked_requires_done: bool,
+    /// With no status and no checkbox, count the artifact finished (the
+    /// default). `false` for kinds whose progress is their checkboxes (plans
+    /// without a status field): with none checked they have not started.
+    #[serde(default = "yes")]
+    pub assume_done: bool,
     /// Kinds of the same work item that must be finished when this status
     /// says done (a spec marked complete needs its tasks done), and whose
     /// being finished contradicts a status still in progress.

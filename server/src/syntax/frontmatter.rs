@@ -79,6 +79,31 @@ impl FmValue {
         }
     }
 
+    /// A string, or the string of a list of one, nested at most twice
+    /// (an unquoted `[[wikilink]]`); the wikilink's brackets are kept.
+    pub fn single(&self) -> Option<String> {
+        match self {
+            FmValue::Str(s) => Some(s.clone()),
+            FmValue::List(items) => match items.as_slice() {
+                [one] => match &one.value {
+                    FmValue::Str(s) => Some(s.clone()),
+                    FmValue::List(inner) => match inner.as_slice() {
+                        [
+                            FmItem {
+                                value: FmValue::Str(s),
+                                ..
+                            },
+                        ] => Some(format!("[[{s}]]")),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     pub fn type_name(&self) -> &'static str {
         match self {
             FmValue::Null => "null",
@@ -99,6 +124,17 @@ impl Frontmatter {
 }
 
 impl FmField {
+    /// The one path a path field names, with its range: a string, or a list
+    /// of one (`source: [a.md]`, `- a.md`), or an unquoted wikilink
+    /// (`[[a]]`, which YAML reads as a list of a list of one).
+    pub fn single_text(&self) -> Option<(String, TextRange)> {
+        match &self.value {
+            FmValue::Str(s) => Some((s.clone(), self.value_range)),
+            FmValue::List(_) => self.value.single().map(|s| (s, self.value_range)),
+            _ => None,
+        }
+    }
+
     /// A scalar, or each scalar of a list, as text with its range.
     pub fn text_items(&self) -> Vec<(String, TextRange)> {
         match &self.value {

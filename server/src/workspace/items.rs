@@ -304,9 +304,8 @@ pub fn near(a: &str, b: &str) -> bool {
 /// A path-like field value: a string, or a wikilink `[[x]]`.
 fn path_value(v: &FmValue) -> Option<String> {
     let s = match v {
-        FmValue::Str(s) => s.trim().to_string(),
-        FmValue::List(items) => items.first().and_then(|i| i.value.as_text())?,
-        _ => return None,
+        FmValue::List(items) if items.len() > 1 => items.first().and_then(|i| i.value.as_text())?,
+        v => v.single()?.trim().to_string(),
     };
     let s = s
         .trim_start_matches("[[")

@@ -75,7 +75,29 @@ pub fn artifact_state(art: &Artifact, kind: &Kind) -> (bool, Option<String>) {
     if rule.checklist.is_some() {
         return (false, Some("not approved".into()));
     }
+    // Progress that lives in checkboxes is never assumed.
+    if !rule.assume_done {
+        return (false, Some("not started".into()));
+    }
     (true, None)
+}
+
+/// Whether the artifact says it has not started: its kind's progress is its
+/// checkboxes (`assume_done = false`), no status says otherwise, and none is checked.
+pub fn unstarted(art: &Artifact, kind: &Kind) -> bool {
+    let Some(rule) = kind.status.as_ref().filter(|r| !r.assume_done) else {
+        return false;
+    };
+    if let Some(st) = &art.status {
+        let v = &st.value;
+        if status_in(&rule.done, v)
+            || status_in(&rule.approved, v)
+            || status_in(&rule.in_progress, v)
+        {
+            return false;
+        }
+    }
+    !art.tasks.iter().any(|t| t.checked)
 }
 
 /// Whether `art` meets `state` (for prerequisites).

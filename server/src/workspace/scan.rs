@@ -58,8 +58,9 @@ fn walk_artifacts(ws: &Workspace) -> (Vec<String>, Vec<String>) {
         // Bad globs are skipped; a config with one still checks the rest.
         let _ = overrides.add(&format!("!{glob}"));
     }
-    if let Ok(o) = overrides.build() {
-        builder.overrides(o);
+    let overrides = overrides.build().ok();
+    if let Some(o) = &overrides {
+        builder.overrides(o.clone());
     }
     builder
         .hidden(false)
@@ -90,11 +91,96 @@ fn walk_artifacts(ws: &Workspace) -> (Vec<String>, Vec<String>) {
             not_utf8.push(rel);
         }
     }
+    // `.gitignore` hides untracked files only: what git tracks is checked,
+    // and what it ignores and does not track is not, even under a layout
+    // folder the walk starts from (which the walker never judges itself).
+    let configured_out = |p: &str| {
+        overrides
+            .as_ref()
+            .is_some_and(|o| o.matched(p, false).is_ignore())
+    };
+    if let Some(untracked) = git_ignored(&ws.root, &starts, false) {
+        out.retain(|p| {
+            !untracked
+                .iter()
+                .any(|u| p == u || u.ends_with('/') && p.starts_with(u.as_str()))
+        });
+    }
+    out.extend(
+        git_ignored(&ws.root, &starts, true)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| is_artifact_file(p) && !configured_out(p)),
+    );
     out.sort();
     out.dedup();
     not_utf8.sort();
     not_utf8.dedup();
     (out, not_utf8)
+}
+
+/// At most this many paths are taken from one answer of git.
+const MAX_GIT_PATHS: usize = 100_000;
+
+/// What git ignores under `starts`, root-relative: the files it tracks
+/// although a `.gitignore` matches them (`tracked`: teams commit `.agents/`
+/// with it ignored), or the ignored files and folders (ending in `/`) it does
+/// not track. None when git is not installed or the root is in no work tree.
+/// Tracked paths that leave the root, pass through `.git`, `node_modules` or
+/// `target`, or are not regular files (a symlink may point anywhere) are dropped.
+fn git_ignored(root: &Path, starts: &[PathBuf], tracked: bool) -> Option<Vec<String>> {
+    let specs: Vec<String> = starts
+        .iter()
+        .filter_map(|s| relative(root, s))
+        .map(|s| if s.is_empty() { ".".to_string() } else { s })
+        .collect();
+    if specs.is_empty() {
+        return None;
+    }
+    let which: &[&str] = if tracked {
+        &["--cached"]
+    } else {
+        &["--others", "--directory"]
+    };
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        // A repository's own config must not run anything: no fsmonitor hook.
+        .args(["-c", "core.fsmonitor=false"])
+        .args(["ls-files", "-z", "--ignored", "--exclude-standard"])
+        .args(which)
+        .arg("--")
+        .args(&specs)
+        // Reading the index must not take its lock or write to it.
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let paths = output
+        .stdout
+        .split(|b| *b == 0)
+        .filter_map(|p| std::str::from_utf8(p).ok())
+        .filter(|p| !p.is_empty())
+        .take(MAX_GIT_PATHS);
+    if !tracked {
+        return Some(paths.map(str::to_string).collect());
+    }
+    Some(
+        paths
+            .filter(|p| {
+                p.split('/')
+                    .all(|c| !matches!(c, "" | "." | ".." | ".git" | "node_modules" | "target"))
+            })
+            .filter(|p| {
+                std::fs::symlink_metadata(root.join(p)).is_ok_and(|m| m.file_type().is_file())
+            })
+            .map(str::to_string)
+            .collect(),
+    )
 }
 
 pub fn relative(root: &Path, path: &Path) -> Option<String> {
