@@ -91,8 +91,13 @@ pub fn parse_line(line: &str, at: usize, in_code_block: bool) -> Option<CommandU
     let mut end = line.len();
     while i < line.len() {
         let Some(&b) = bytes.get(i) else { break };
-        if b.is_ascii_whitespace() {
-            i += 1;
+        // The same whitespace that ends a word (`char::is_whitespace`, which
+        // has \x0B and U+3000 too): skipping less once looped forever on
+        // empty words (found by fuzzing).
+        if let Some(c) = line.get(i..).and_then(|r| r.chars().next())
+            && c.is_whitespace()
+        {
+            i += c.len_utf8();
             continue;
         }
         if b == b'#' {
@@ -168,5 +173,15 @@ mod tests {
         ] {
             assert!(!lists_paths(block), "{block}");
         }
+    }
+
+    /// A vertical tab or an ideographic space between words: once an endless
+    /// loop of empty words (2 GB in a second, found by `fuzz/` binder).
+    #[test]
+    fn unicode_whitespace_separates_words() {
+        let c = parse_line("/implement --execute\x0b\x0bx.md\u{3000}--dry-run", 0, true).unwrap();
+        let words: Vec<_> = c.args.iter().map(|a| a.0.as_str()).collect();
+        assert_eq!(words, vec!["--execute", "x.md", "--dry-run"]);
+        assert_eq!(c.args[1].1, TextRange::new(22, 26));
     }
 }
