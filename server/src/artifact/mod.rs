@@ -4,6 +4,7 @@ pub mod commands;
 mod extract;
 mod markers;
 mod model;
+mod placeholders;
 pub mod sections;
 
 pub use extract::{Parsers, build, build_from_tree, looks_like_path, sha256};

@@ -162,29 +162,45 @@ pub fn set_field(
     key: &str,
     value: &str,
 ) -> Option<FileOp> {
-    match &art.frontmatter {
-        Some(fm) if fm.error.is_some() => None,
-        Some(fm) => match fm.get(key) {
-            Some(f) => Some(edit(&art.path, f.value_range, value.to_string())),
-            None => {
-                // Before the closing fence line.
-                let block = fm.range.slice(text);
-                let body = block.trim_end_matches(['\n', '\r']);
-                let close = body.rfind('\n').map_or(0, |i| i + 1);
-                let at = fm.range.start + crate::text::to_u32(close);
-                Some(edit(
-                    &art.path,
-                    TextRange::empty(at),
-                    format!("{key}: {value}\n"),
-                ))
-            }
-        },
-        None => Some(edit(
-            &art.path,
-            TextRange::empty(0),
-            format!("---\n{key}: {value}\n---\n"),
-        )),
+    let edits = set_fields(art, text, &[(key, value.to_string())]).ok()?;
+    Some(FileOp::Edit {
+        path: art.path.clone(),
+        edits,
+    })
+}
+
+/// Frontmatter edits that set each `(key, value)`: existing values replaced,
+/// the others added in one block before the closing fence (or as new frontmatter).
+pub fn set_fields(
+    art: &Artifact,
+    text: &str,
+    fields: &[(&str, String)],
+) -> Result<Vec<(TextRange, String)>, String> {
+    let Some(fm) = &art.frontmatter else {
+        let body: String = fields.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
+        return Ok(vec![(TextRange::empty(0), format!("---\n{body}---\n"))]);
+    };
+    if fm.error.is_some() {
+        return Err("the frontmatter does not parse: fix it first".into());
     }
+    let mut edits = Vec::new();
+    let mut added = String::new();
+    for (k, v) in fields {
+        match fm.get(k) {
+            Some(f) => edits.push((f.value_range, v.clone())),
+            None => added.push_str(&format!("{k}: {v}\n")),
+        }
+    }
+    if !added.is_empty() {
+        let block = fm.range.slice(text);
+        let body = block.trim_end_matches(['\n', '\r']);
+        let close = body.rfind('\n').map_or(0, |i| i + 1);
+        edits.push((
+            TextRange::empty(fm.range.start + crate::text::to_u32(close)),
+            added,
+        ));
+    }
+    Ok(edits)
 }
 
 fn add_frontmatter(ws: &Workspace, art: &Artifact, kind: &Kind) -> Vec<Action> {
@@ -261,21 +277,19 @@ fn mark_done(ws: &Workspace, art: &Artifact, kind: &Kind, text: &str) -> Vec<Act
     {
         return Vec::new();
     }
+    // Approval is a human act with its own command (`agentops.approve`,
+    // features/approve.rs) that records who and when: never a quick fix, and
+    // never a tick of the sign-off boxes.
     let approving =
         rule.checklist.is_some() && rule.approved.iter().any(|a| !rule.done.contains(a));
-    let (word, value) = if approving {
-        (
-            "approved",
-            rule.approved.iter().find(|a| !rule.done.contains(a)),
-        )
-    } else {
-        ("complete", rule.done.first())
-    };
-    let Some(value) = value else {
+    if approving || !art.placeholders.is_empty() {
+        return Vec::new();
+    }
+    let Some(value) = rule.done.first() else {
         return Vec::new();
     };
     // Completing is the tasks' job: never declare done over open checkboxes.
-    if !approving && rule.done_requires_checked && art.tasks.iter().any(|t| !t.checked) {
+    if rule.done_requires_checked && art.tasks.iter().any(|t| !t.checked) {
         return Vec::new();
     }
     let field = rule
@@ -292,22 +306,6 @@ fn mark_done(ws: &Workspace, art: &Artifact, kind: &Kind, text: &str) -> Vec<Act
         },
         (None, None) => return Vec::new(),
     }
-    // Approving signs off the checklist too.
-    if approving
-        && let Some(scope) = rule
-            .checklist
-            .as_ref()
-            .and_then(|id| crate::artifact::sections::find_section(art, kind, id))
-            .map(|s| s.extent())
-    {
-        for t in art
-            .tasks
-            .iter()
-            .filter(|t| !t.checked && scope.contains_range(t.range))
-        {
-            edits.push((t.marker, "[x]".into()));
-        }
-    }
     let phase = ws
         .flavor_of(art)
         .and_then(|f| f.def.phases.iter().find(|p| p.id == kind.phase))
@@ -319,7 +317,7 @@ fn mark_done(ws: &Workspace, art: &Artifact, kind: &Kind, text: &str) -> Vec<Act
             }
         });
     vec![Action {
-        title: format!("Mark {phase} {word}"),
+        title: format!("Mark {phase} complete"),
         kind: ActionKind::QuickFix,
         ops: vec![FileOp::Edit {
             path: art.path.clone(),

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod anchors;
+pub mod approve;
 pub mod code_links;
 pub mod command_actions;
 pub mod command_hover;

@@ -2,6 +2,7 @@
 
 mod actions;
 mod analysis;
+mod approve;
 mod bundle_commands;
 mod capabilities;
 mod commands;

@@ -119,6 +119,9 @@ impl Backend {
 
 fn apply_settings(state: &Arc<State>, v: &Value) {
     let section = v.get("agentops").unwrap_or(v);
+    if let Some(name) = section.get("approver").and_then(Value::as_str) {
+        write(&state.settings).approver = Some(name.trim().to_string()).filter(|n| !n.is_empty());
+    }
     let Some(ms) = section.get("debounceMs").and_then(Value::as_u64) else {
         return;
     };

@@ -19,11 +19,16 @@ use super::document::Document;
 pub struct Settings {
     /// Wait this long after an edit before re-checking (0: at once).
     pub debounce_ms: u64,
+    /// Who `agentops.approve` records (`agentops.approver`); else git's `user.name`.
+    pub approver: Option<String>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { debounce_ms: 50 }
+        Settings {
+            debounce_ms: 50,
+            approver: None,
+        }
     }
 }
 
