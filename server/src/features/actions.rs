@@ -54,6 +54,7 @@ pub fn actions(ws: &Workspace, art: &Artifact, text: &str) -> Vec<Action> {
     out.extend(declare_links(ws, art, kind, text));
     out.extend(add_frontmatter(ws, art, kind));
     out.extend(mark_done(ws, art, kind, text));
+    out.extend(enum_typos(art, kind));
     out.extend(advance(ws, art));
     out.extend(rename_folder(ws, art, text));
     out.extend(super::routes::route_actions(ws, art, text));
@@ -253,6 +254,45 @@ fn add_frontmatter(ws: &Workspace, art: &Artifact, kind: &Kind) -> Vec<Action> {
         )],
         fixes: vec!["frontmatter-missing-field"],
     }]
+}
+
+/// "Change to `Approved`" for an enum value that is a typo of exactly one allowed value.
+fn enum_typos(art: &Artifact, kind: &Kind) -> Vec<Action> {
+    let Some(fm) = art.frontmatter.as_ref().filter(|f| f.error.is_none()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for field in kind.fields.iter().filter(|f| f.ty == FieldType::Enum) {
+        let Some(f) = std::iter::once(&field.name)
+            .chain(&field.aliases)
+            .find_map(|n| fm.get(n))
+        else {
+            continue;
+        };
+        let items = f.text_items();
+        let [(value, range)] = items.as_slice() else {
+            continue;
+        };
+        if field
+            .values
+            .iter()
+            .any(|v| v.eq_ignore_ascii_case(value.trim()))
+        {
+            continue;
+        }
+        let Some(fixed) =
+            crate::rules::closest(value.trim(), field.values.iter().map(String::as_str))
+        else {
+            continue;
+        };
+        out.push(Action {
+            title: format!("Change `{}` to `{fixed}`", value.trim()),
+            kind: ActionKind::QuickFix,
+            ops: vec![edit(&art.path, *range, fixed.to_string())],
+            fixes: vec!["frontmatter-invalid-value"],
+        });
+    }
+    out
 }
 
 /// The enum's own spelling of a status value (`approved` → `Approved`).

@@ -19,6 +19,7 @@ mod rename;
 mod route;
 mod server;
 mod state;
+mod unopened;
 
 use std::process::ExitCode;
 use std::sync::Arc;

@@ -206,9 +206,12 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
-        self.state
-            .docs
-            .insert(doc.uri.clone(), Document::new(&doc.text, doc.version));
+        // Unless opened from a later didChange already (Helix, after a workspace edit).
+        if !super::unopened::keep_on_open(&self.state, &doc.uri, doc.version) {
+            self.state
+                .docs
+                .insert(doc.uri.clone(), Document::new(&doc.text, doc.version));
+        }
         // A freshly found root (no folder open) is indexed in the background.
         let known = doc
             .uri
@@ -238,7 +241,14 @@ impl LanguageServer for Backend {
             }
             None => false,
         };
-        if !applied {
+        if !applied
+            && !super::unopened::open_from_change(
+                &self.state,
+                &uri,
+                version,
+                &params.content_changes,
+            )
+        {
             self.client()
                 .log_message(
                     MessageType::WARNING,

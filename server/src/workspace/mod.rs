@@ -20,7 +20,7 @@ pub use cache::CacheMode;
 pub use classify::{classify, is_artifact_file};
 pub use fs::FsProbe;
 pub use load::load_setup;
-pub use scan::{ScanStats, from_bytes, from_text, relative as scan_relative, scan};
+pub use scan::{MAX_FILE, ScanStats, from_bytes, from_text, relative as scan_relative, scan};
 
 use crate::artifact::Artifact;
 use crate::config::Config;
