@@ -8,23 +8,12 @@ from __future__ import annotations
 from lsprotocol import types
 
 from conftest import AgentopsClient
+from test_phase_walk import actions_of
 
 TASKS = "agentops/product-dev/specs/2025-11-07-payment-integration/tasks.md"
 NEW_SPEC = "agentops/product-dev/specs/2025-11-20-team-invites"
 NOTIFY_SPEC = "agentops/product-dev/specs/2025-11-08-notification-system/spec.md"
 VERIFY = "agentops/product-dev/specs/2025-11-08-notification-system/verification/spec-verification.md"
-
-
-async def actions_of(c: AgentopsClient, uri: str) -> list[types.CodeAction]:
-    zero = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
-    found = await c.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=zero,
-            context=types.CodeActionContext(diagnostics=[]),
-        )
-    )
-    return [a for a in found or [] if isinstance(a, types.CodeAction)]
 
 
 async def item_of(c: AgentopsClient, uri: str, flavor: str, key: str) -> dict:
@@ -134,3 +123,23 @@ async def test_change_before_open_of_a_created_file(neovim: AgentopsClient):
     diags = await c.diagnostics_of(uri, 1)
     assert not [d for d in diags if d.code in ("section-missing", "title-missing")], [(d.code, d.message) for d in diags]
     assert not [m for m in c.log_messages if "not open" in m.message]
+
+
+async def test_advance_shows_and_says_what_it_created(push_or_pull: AgentopsClient):
+    """An editor command that creates a file says so (window/showMessage), for
+    clients whose only UI is the server's word."""
+    c = push_or_pull
+    spec = c.open(NOTIFY_SPEC)
+    await c.settle()
+    refreshes = c.lens_refreshes
+    r = await c.raw_request("workspace/executeCommand", {"command": "agentops.advancePhase", "arguments": [{"uri": spec}]})
+    assert r["applied"] is True and r["uri"] == c.uri(VERIFY), r
+    assert (c.workspace / VERIFY).is_file()
+    said = await c.wait_until(
+        lambda: [m.message for m in c.messages if "created spec-verification.md" in m.message],
+        what="a showMessage naming the created file",
+    )
+    assert said[0].startswith("agentops: Advance to Spec verification: create spec-verification.md — created"), said
+    # Lenses elsewhere show the moved timeline: the client is asked to refresh them.
+    if c.init_result and c.capabilities.workspace.code_lens and c.capabilities.workspace.code_lens.refresh_support:
+        await c.wait_until(lambda: c.lens_refreshes > refreshes, what="workspace/codeLens/refresh")

@@ -55,6 +55,7 @@ pub fn actions(ws: &Workspace, art: &Artifact, text: &str) -> Vec<Action> {
     out.extend(add_frontmatter(ws, art, kind));
     out.extend(mark_done(ws, art, kind, text));
     out.extend(enum_typos(art, kind));
+    out.extend(status_from_boxes(art, kind));
     out.extend(advance(ws, art));
     out.extend(rename_folder(ws, art, text));
     out.extend(super::routes::route_actions(ws, art, text));
@@ -253,6 +254,57 @@ fn add_frontmatter(ws: &Workspace, art: &Artifact, kind: &Kind) -> Vec<Action> {
             format!("---\n{}\n---\n", lines.join("\n")),
         )],
         fixes: vec!["frontmatter-missing-field"],
+    }]
+}
+
+/// "Set status to `in progress` (7/21 checked)": a finished status that open
+/// boxes contradict (`done_requires_checked`) set back to what the boxes say.
+fn status_from_boxes(art: &Artifact, kind: &Kind) -> Vec<Action> {
+    let (Some(rule), Some(st)) = (&kind.status, &art.status) else {
+        return Vec::new();
+    };
+    let finished = status_in(&rule.done, &st.value) || status_in(&rule.approved, &st.value);
+    if !finished || !rule.done_requires_checked {
+        return Vec::new();
+    }
+    let scope = rule
+        .checklist
+        .as_ref()
+        .and_then(|id| crate::artifact::sections::find_section(art, kind, id))
+        .map(|s| s.extent());
+    let boxes: Vec<_> = art
+        .tasks
+        .iter()
+        .filter(|t| scope.is_none_or(|r| r.contains_range(t.range)))
+        .collect();
+    let checked = boxes.iter().filter(|t| t.checked).count();
+    if boxes.is_empty() || checked == boxes.len() {
+        return Vec::new();
+    }
+    // The first value that means "started, not finished": in_progress, else the
+    // field's first allowed value that is neither done nor approved (`Draft`).
+    let unfinished = |v: &String| !status_in(&rule.done, v) && !status_in(&rule.approved, v);
+    let field = rule
+        .field
+        .as_ref()
+        .and_then(|f| kind.fields.iter().find(|d| &d.name == f));
+    let Some(value) = rule
+        .in_progress
+        .iter()
+        .find(|v| unfinished(v))
+        .or_else(|| field.and_then(|f| f.values.iter().find(|v| unfinished(v))))
+    else {
+        return Vec::new();
+    };
+    let value = field.map_or(value.clone(), |f| canonical(f, value));
+    vec![Action {
+        title: format!(
+            "Set status to `{value}` ({checked}/{} checked)",
+            boxes.len()
+        ),
+        kind: ActionKind::QuickFix,
+        ops: vec![edit(&art.path, st.range, value)],
+        fixes: vec!["phase-status-mismatch"],
     }]
 }
 
@@ -623,7 +675,7 @@ fn rename_folder(ws: &Workspace, art: &Artifact, text: &str) -> Vec<Action> {
 
 /// `20251020-wger-mcp-mvp` → `2025-10-20-wger-mcp-mvp`; undated names get today;
 /// at most five words, kebab-case.
-fn fix_folder_name(value: &str) -> String {
+pub fn fix_folder_name(value: &str) -> String {
     let lower: String = value
         .to_lowercase()
         .chars()

@@ -13,6 +13,7 @@ pub mod folding;
 pub mod hover;
 pub mod rename;
 pub mod routes;
+pub mod start;
 pub mod status;
 pub mod symbols;
 pub mod trace;

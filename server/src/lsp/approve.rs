@@ -82,6 +82,7 @@ pub async fn approve(state: &Arc<State>, args: &[Value]) -> Result<Value> {
     };
     let response = state.client.apply_edit(edit).await?;
     if response.applied {
+        super::publish::refresh_lenses(state).await;
         state
             .client
             .show_message(

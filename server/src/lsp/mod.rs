@@ -7,6 +7,7 @@ mod bundle_commands;
 mod capabilities;
 mod commands;
 mod convert;
+mod created;
 mod document;
 mod framing;
 mod guard;

@@ -68,6 +68,9 @@ async fn apply(
         Err(reason) => return Ok(json!({ "applied": false, "reason": reason })),
     };
     let response = state.client.apply_edit(edit).await?;
+    if response.applied {
+        super::created::after_create(state, created.as_ref(), &title).await;
+    }
     Ok(json!({
         "applied": response.applied,
         "title": title,

@@ -46,6 +46,8 @@ pub struct ClientCaps {
     pub resource_ops: bool,
     /// The client shows `tooltip` on document links.
     pub link_tooltips: bool,
+    /// The client re-asks for code lenses on `workspace/codeLens/refresh`.
+    pub lens_refresh: bool,
 }
 
 /// One workspace folder and its index.
