@@ -143,3 +143,32 @@ async def test_advance_shows_and_says_what_it_created(push_or_pull: AgentopsClie
     # Lenses elsewhere show the moved timeline: the client is asked to refresh them.
     if c.init_result and c.capabilities.workspace.code_lens and c.capabilities.workspace.code_lens.refresh_support:
         await c.wait_until(lambda: c.lens_refreshes > refreshes, what="workspace/codeLens/refresh")
+
+
+async def test_research_starts_from_a_topic_line(push_or_pull: AgentopsClient):
+    """Monday, ops: `/research "Kubernetes upgrade strategy"` written in a note gets
+    a code action that creates the research note, titled and seeded by the topic."""
+    c = push_or_pull
+    notes = "agentops/infrastructure-ops/research/notes-research.md"
+    text = (
+        "# Research: Notes\n\n## Problem Statement\nx\n## Scope\nx\n## Key Findings\nx\n"
+        "## Recommended Approach\nx\n## Open Questions\nx\n## References\nx\n## Next Steps\n\n"
+        "```bash\n/research \"Cache warming\"\n```\n"
+    )
+    (c.workspace / notes).write_text(text, encoding="utf-8")
+    c.raw_notify("workspace/didCreateFiles", {"files": [{"uri": c.uri(notes)}]})
+    uri = c.open(notes, text)
+    await c.settle()
+    line = text.split("\n").index('/research "Cache warming"')
+    at = types.Position(line=line, character=3)
+    found = await c.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=types.Range(start=at, end=at),
+        context=types.CodeActionContext(diagnostics=[])))
+    [start] = [a for a in found if isinstance(a, types.CodeAction) and a.title.startswith("Start Research")]
+    target = "agentops/infrastructure-ops/research/cache-warming-research.md"
+    assert start.title == f"Start Research: create {target}"
+    create, fill = start.edit.document_changes
+    assert isinstance(create, types.CreateFile) and create.uri == c.uri(target)
+    assert create.options.overwrite is False
+    new = fill.edits[0].new_text
+    assert "# Research: Cache warming\n" in new and "## Problem Statement\nCache warming\n" in new

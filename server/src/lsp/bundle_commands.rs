@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 use tower_lsp_server::jsonrpc::{Error, Result};
-use tower_lsp_server::ls_types::{ShowDocumentParams, Uri};
+use tower_lsp_server::ls_types::Uri;
 
 use crate::bundle::{load, save};
 
@@ -141,19 +141,8 @@ pub async fn load(state: &Arc<State>, args: &[Value]) -> Result<Value> {
     written(state, &root, &[&loaded.path]).await;
     let uri = root.uri_of(&loaded.path);
     let mut shown = false;
-    if state.caps().show_document
-        && let Some(u) = uri.clone()
-    {
-        shown = state
-            .client
-            .show_document(ShowDocumentParams {
-                uri: u,
-                external: Some(false),
-                take_focus: Some(true),
-                selection: None,
-            })
-            .await
-            .unwrap_or(false);
+    if let Some(u) = &uri {
+        shown = super::created::show(state, u).await;
     }
     Ok(json!({
         "name": loaded.name,
@@ -213,19 +202,7 @@ pub async fn open(state: &Arc<State>, args: &[Value]) -> Result<Value> {
             ));
         }
     };
-    if !state.caps().show_document {
-        return Ok(json!({ "shown": false, "uri": uri.as_str() }));
-    }
-    let shown = state
-        .client
-        .show_document(ShowDocumentParams {
-            uri: uri.clone(),
-            external: Some(false),
-            take_focus: Some(true),
-            selection: None,
-        })
-        .await
-        .unwrap_or(false);
+    let shown = super::created::show(state, &uri).await;
     Ok(json!({ "shown": shown, "uri": uri.as_str() }))
 }
 

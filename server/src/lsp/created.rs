@@ -15,17 +15,7 @@ pub async fn after_create(state: &Arc<State>, created: Option<&Uri>, title: &str
     let Some(uri) = created else {
         return;
     };
-    let shown = state.caps().show_document
-        && state
-            .client
-            .show_document(ShowDocumentParams {
-                uri: uri.clone(),
-                external: Some(false),
-                take_focus: Some(true),
-                selection: None,
-            })
-            .await
-            .unwrap_or(false);
+    let shown = show(state, uri).await;
     let name = uri.as_str().rsplit('/').next().unwrap_or(uri.as_str());
     let tail = if shown {
         "; save it to keep it"
@@ -39,4 +29,20 @@ pub async fn after_create(state: &Arc<State>, created: Option<&Uri>, title: &str
             format!("agentops: {title} — created {name}{tail}"),
         )
         .await;
+}
+
+/// Asks the client to show `uri` in the editor, focused; whether it did
+/// (false when the client cannot be asked).
+pub async fn show(state: &Arc<State>, uri: &Uri) -> bool {
+    state.caps().show_document
+        && state
+            .client
+            .show_document(ShowDocumentParams {
+                uri: uri.clone(),
+                external: Some(false),
+                take_focus: Some(true),
+                selection: None,
+            })
+            .await
+            .unwrap_or(false)
 }
