@@ -174,3 +174,39 @@ fn mark_complete_only_when_nothing_is_left_open() {
     );
     assert_eq!(check(dir.path()), "");
 }
+
+#[test]
+fn a_status_its_boxes_contradict_is_set_to_what_they_say() {
+    let dir = tempfile::tempdir().unwrap();
+    let tasks = "---\nstatus: complete\n---\n# Task Breakdown: Search\n\n## Overview\n\n## Task List\n\n- [x] 1.0 Index\n- [ ] 2.0 Query\n\n## Execution Order\n\n1. Index\n";
+    write(
+        dir.path(),
+        &[
+            ("agentops/product-dev/specs/2025-10-20-search/spec.md", SPEC),
+            (
+                "agentops/product-dev/specs/2025-10-20-search/planning/requirements.md",
+                REQ,
+            ),
+            (
+                "agentops/product-dev/specs/2025-10-20-search/tasks.md",
+                tasks,
+            ),
+        ],
+    );
+    assert!(check(dir.path()).contains("phase-status-mismatch"));
+    run(
+        dir.path(),
+        "agentops/product-dev/specs/2025-10-20-search/tasks.md",
+        "Set status to `in progress` (1/2 checked)",
+    );
+    let text = std::fs::read_to_string(
+        dir.path()
+            .join("agentops/product-dev/specs/2025-10-20-search/tasks.md"),
+    )
+    .unwrap();
+    assert!(
+        text.starts_with("---\nstatus: in progress\n---\n"),
+        "{text}"
+    );
+    assert!(!check(dir.path()).contains("phase-status-mismatch"));
+}

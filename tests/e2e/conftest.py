@@ -199,6 +199,7 @@ class AgentopsClient(LanguageClient):
         self.registrations: list[types.Registration] = []
         self.configuration_requests: list[types.ConfigurationParams] = []
         self.applied_edits: list[types.WorkspaceEdit] = []  # workspace/applyEdit, applied to disk
+        self.lens_refreshes = 0  # workspace/codeLens/refresh requests answered
         self.workspace: Path | None = None  # the (first) root
         self.position_encoding: str | None = None
         self.init_result: types.InitializeResult | None = None
@@ -416,7 +417,13 @@ def make_client() -> AgentopsClient:
         apply_to_disk(params.edit)
         return types.ApplyWorkspaceEditResult(applied=True)
 
+    def lens_refresh(c: AgentopsClient, params: None):
+        c.lens_refreshes += 1
+        c._heard()
+        return None
+
     features[types.WORKSPACE_APPLY_EDIT] = apply_edit
+    features[types.WORKSPACE_CODE_LENS_REFRESH] = lens_refresh
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
     features[types.WINDOW_LOG_MESSAGE] = log
     features[types.CLIENT_REGISTER_CAPABILITY] = register

@@ -128,8 +128,8 @@ async def test_references_specs_for_path_and_trace_agree(push_or_pull: AgentopsC
     spec = next(a for a in answer["artifacts"] if a["path"] == PAYMENT_SPEC)
     assert spec["uri"] == c.uri(PAYMENT_SPEC)
     assert (spec["flavor"], spec["kind"], spec["workItem"], spec["phase"]) == (
-        "product-dev", "spec", "2025-11-07-payment-integration", "implementation",
-    )
+        "product-dev", "spec", "2025-11-07-payment-integration", "tasks",
+    )  # its tasks.md says `complete` over 14 open tasks: the item is still in tasks
     assert spec["range"] == {"start": {"line": 3, "character": 4}, "end": {"line": 3, "character": 19}}
 
     assert await c.raw_request("agentops/specsForPath", {"uri": "file:///elsewhere/x.ts"}) is None

@@ -1,5 +1,6 @@
-"""A topic walked from research to an approved plan through code actions alone,
-over stdio against the release binary, as VS Code would apply the edits."""
+"""A topic walked from research to an approved plan through code actions and the
+explicit approve command, over stdio against the release binary, as VS Code would
+apply the edits."""
 
 from __future__ import annotations
 
@@ -13,6 +14,15 @@ RESEARCH_TEXT = (
     "---\nstatus: complete\n---\n# Research: Cache layer\n\n"
     "## Problem Statement\n## Scope\n## Key Findings\n## Recommended Approach\n"
     "## Open Questions\n## References\n## Next Steps\n"
+)
+
+
+FILLED_PLAN = (
+    "## Overview\nCache reads in Redis.\n\n## Approach\nRead-through.\n\n"
+    "## Files to Modify\n- `api/cache.rs`\n\n## Test Strategy\nLoad test.\n\n"
+    "## Implementation Order\n1. Deploy.\n\n## Rollback Plan\nTurn it off.\n\n"
+    "## Risk Assessment\n- Stale reads.\n\n## Approval\n- [x] Approach validated\n"
+    "- [x] Changes reviewed\n- [x] Risks acceptable\n- [x] Ready to implement\n"
 )
 
 
@@ -55,12 +65,36 @@ async def test_research_to_an_approved_plan(vscode: AgentopsClient):
     assert "# Implementation Plan: Cache layer" in text
     assert "research: ../research/cache-layer-research.md" in text
 
-    # The draft plan is approved by its action: status and the Approval checklist.
+    # The fresh plan is its template: nothing marks or approves it, and approving refuses.
     plan = c.open(PLAN)
-    approve = titled(await actions_of(c, plan), "Mark Plan approved")
-    [change] = approve.edit.document_changes
-    v = c.edit(plan, *[(e.range, e.new_text) for e in change.edits])
-    assert v == 2  # the status request below brings open documents up to date itself
+    titles = [a.title for a in await actions_of(c, plan)]
+    assert not [t for t in titles if t.startswith(("Mark ", "Approve"))], titles
+    refused = await c.raw_request("workspace/executeCommand", {
+        "command": "agentops.approve", "arguments": [{"uri": plan, "by": "Ada"}]})
+    assert refused["applied"] is False and "placeholders" in refused["reason"], refused
+
+    # The human writes it and ticks the sign-off boxes; then approves, explicitly.
+    written = text.split("## Overview")[0] + FILLED_PLAN
+    plan_path.write_text(written, encoding="utf-8")
+    v = c.edit(plan, (None, written))
+    await c.diagnostics_of(plan, v)  # the server has checked what the human wrote
+    # Raw JSON: lsprotocol reads a CodeAction that carries a command as a Command.
+    raw = await c.raw_request("textDocument/codeAction", {
+        "textDocument": {"uri": plan},
+        "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+        "context": {"diagnostics": []}})
+    [approve] = [a for a in raw if a["title"].startswith("Approve cache-layer-plan.md")]
+    assert approve["kind"] == "refactor" and not approve.get("diagnostics"), approve
+    assert approve["command"]["command"] == "agentops.approve"
+    result = await c.raw_request("workspace/executeCommand", {
+        "command": "agentops.approve", "arguments": [{"uri": plan, "by": "Ada Lovelace"}]})
+    assert result["applied"] is True, result
+    approved = plan_path.read_text(encoding="utf-8")
+    assert "status: Approved\n" in approved and "approved_by: Ada Lovelace\n" in approved, approved
+    assert f"approved_at: {result['approved_at']}\n" in approved, approved
+    assert approved.count("- [x]") == 4  # ticked by the human, not by approving
+    v = c.edit(plan, (None, approved))
+    assert v == 3  # the status request below brings open documents up to date itself
 
     report = await c.raw_request("agentops/status", {"uri": plan})
     infra = next(f for f in report["roots"][0]["flavors"] if f["name"] == "infrastructure-ops")

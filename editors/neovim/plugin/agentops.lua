@@ -17,6 +17,10 @@ vim.api.nvim_create_user_command("AgentopsAdvance", function()
   agentops().advance()
 end, { desc = "agentops: move the current artifact's work item to its next phase" })
 
+vim.api.nvim_create_user_command("AgentopsApprove", function(args)
+  agentops().approve(args.args)
+end, { nargs = "?", desc = "agentops: approve the current artifact, recording who (NAME, else git user.name) and when" })
+
 vim.api.nvim_create_user_command("AgentopsSpecs", function(args)
   agentops().specs(args.args)
 end, {

@@ -125,6 +125,35 @@ async function advancePhase(d: Deps, args?: { uri?: string }): Promise<AdvanceRe
   }
 }
 
+interface ApproveResult {
+  applied: boolean;
+  approved_by?: string;
+  approved_at?: string;
+  reason?: string | null;
+}
+
+// A human approves the active artifact: the server records who and when, and refuses
+// (with the reason) while a sign-off box is open or a template placeholder is left.
+async function approve(d: Deps, args?: { uri?: string; by?: string }): Promise<ApproveResult | undefined> {
+  const uri = args?.uri ?? activeArtifact()?.uri.toString();
+  if (!uri) return undefined;
+  try {
+    const r = await executeCommand<ApproveResult>(d.client, "agentops.approve", [{ uri, by: args?.by }]);
+    if (r.applied) {
+      void vscode.window.showInformationMessage(`agentops: approved by ${r.approved_by} at ${r.approved_at}.`);
+    } else {
+      void vscode.window.showWarningMessage(`agentops: not approved — ${r.reason ?? "nothing to do"}.`);
+    }
+    void d.tree.refresh();
+    d.statusBar.schedule(0);
+    return r;
+  } catch (e) {
+    if (args?.uri !== undefined) throw e;
+    void vscode.window.showErrorMessage(describeError(e, "Approve"));
+    return undefined;
+  }
+}
+
 async function showStatus(d: Deps): Promise<number> {
   await vscode.commands.executeCommand("agentops.status.focus");
   return (await d.tree.refresh()).length;
@@ -172,6 +201,7 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
     reg("agentops.editor.saveBundle", (args?: { name?: string; overwrite?: boolean }) => saveBundle(d, args)),
     reg("agentops.editor.loadBundle", (args?: { name?: string }) => loadBundle(d, args)),
     reg("agentops.editor.advancePhase", (args?: { uri?: string }) => advancePhase(d, args)),
+    reg("agentops.editor.approve", (args?: { uri?: string; by?: string }) => approve(d, args)),
     reg("agentops.editor.showStatus", () => showStatus(d)),
     reg("agentops.editor.refreshStatus", () => d.tree.refresh()),
     reg("agentops.editor.showSpecs", (args?: { uri?: string; pick?: boolean }) => showSpecs(d, args)),

@@ -28,6 +28,7 @@ const PALETTE = [
   "agentops.editor.saveBundle",
   "agentops.editor.loadBundle",
   "agentops.editor.advancePhase",
+  "agentops.editor.approve",
   "agentops.editor.showStatus",
   "agentops.editor.refreshStatus",
   "agentops.editor.showSpecs",

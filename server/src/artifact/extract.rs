@@ -147,6 +147,8 @@ fn fill(art: &mut Artifact, text: &str, blocks: Blocks, inlines: Inlines, kind: 
         .filter(|c| looks_like_path(&c.text))
         .collect();
     if let Some(kind) = kind {
+        let body = art.frontmatter.as_ref().map_or(0, |f| f.range.end as usize);
+        art.placeholders = super::placeholders::find(text, kind, body);
         art.status = status(art, kind);
         art.code_paths = code_paths(art, kind, text);
     }

@@ -4,6 +4,7 @@ pub mod commands;
 mod extract;
 mod markers;
 mod model;
+mod placeholders;
 pub mod sections;
 mod template;
 

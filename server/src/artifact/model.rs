@@ -33,6 +33,8 @@ pub struct Artifact {
     pub status: Option<Status>,
     /// Markers of unfinished text the kind declares (`[NEEDS CLARIFICATION: …]`).
     pub markers: Vec<MarkerUse>,
+    /// Lines still holding the kind's template placeholders, word for word.
+    pub placeholders: Vec<TextRange>,
     /// Why the file could not be read or parsed in full, if it could not.
     pub problem: Option<Problem>,
     /// Inline content (links, code spans) the parse budget left unread.

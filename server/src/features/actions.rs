@@ -54,6 +54,8 @@ pub fn actions(ws: &Workspace, art: &Artifact, text: &str) -> Vec<Action> {
     out.extend(declare_links(ws, art, kind, text));
     out.extend(add_frontmatter(ws, art, kind));
     out.extend(mark_done(ws, art, kind, text));
+    out.extend(enum_typos(art, kind));
+    out.extend(status_from_boxes(art, kind));
     out.extend(advance(ws, art));
     out.extend(rename_folder(ws, art, text));
     out.extend(super::routes::route_actions(ws, art, text));
@@ -162,29 +164,45 @@ pub fn set_field(
     key: &str,
     value: &str,
 ) -> Option<FileOp> {
-    match &art.frontmatter {
-        Some(fm) if fm.error.is_some() => None,
-        Some(fm) => match fm.get(key) {
-            Some(f) => Some(edit(&art.path, f.value_range, value.to_string())),
-            None => {
-                // Before the closing fence line.
-                let block = fm.range.slice(text);
-                let body = block.trim_end_matches(['\n', '\r']);
-                let close = body.rfind('\n').map_or(0, |i| i + 1);
-                let at = fm.range.start + crate::text::to_u32(close);
-                Some(edit(
-                    &art.path,
-                    TextRange::empty(at),
-                    format!("{key}: {value}\n"),
-                ))
-            }
-        },
-        None => Some(edit(
-            &art.path,
-            TextRange::empty(0),
-            format!("---\n{key}: {value}\n---\n"),
-        )),
+    let edits = set_fields(art, text, &[(key, value.to_string())]).ok()?;
+    Some(FileOp::Edit {
+        path: art.path.clone(),
+        edits,
+    })
+}
+
+/// Frontmatter edits that set each `(key, value)`: existing values replaced,
+/// the others added in one block before the closing fence (or as new frontmatter).
+pub fn set_fields(
+    art: &Artifact,
+    text: &str,
+    fields: &[(&str, String)],
+) -> Result<Vec<(TextRange, String)>, String> {
+    let Some(fm) = &art.frontmatter else {
+        let body: String = fields.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
+        return Ok(vec![(TextRange::empty(0), format!("---\n{body}---\n"))]);
+    };
+    if fm.error.is_some() {
+        return Err("the frontmatter does not parse: fix it first".into());
     }
+    let mut edits = Vec::new();
+    let mut added = String::new();
+    for (k, v) in fields {
+        match fm.get(k) {
+            Some(f) => edits.push((f.value_range, v.clone())),
+            None => added.push_str(&format!("{k}: {v}\n")),
+        }
+    }
+    if !added.is_empty() {
+        let block = fm.range.slice(text);
+        let body = block.trim_end_matches(['\n', '\r']);
+        let close = body.rfind('\n').map_or(0, |i| i + 1);
+        edits.push((
+            TextRange::empty(fm.range.start + crate::text::to_u32(close)),
+            added,
+        ));
+    }
+    Ok(edits)
 }
 
 fn add_frontmatter(ws: &Workspace, art: &Artifact, kind: &Kind) -> Vec<Action> {
@@ -239,6 +257,96 @@ fn add_frontmatter(ws: &Workspace, art: &Artifact, kind: &Kind) -> Vec<Action> {
     }]
 }
 
+/// "Set status to `in progress` (7/21 checked)": a finished status that open
+/// boxes contradict (`done_requires_checked`) set back to what the boxes say.
+fn status_from_boxes(art: &Artifact, kind: &Kind) -> Vec<Action> {
+    let (Some(rule), Some(st)) = (&kind.status, &art.status) else {
+        return Vec::new();
+    };
+    let finished = status_in(&rule.done, &st.value) || status_in(&rule.approved, &st.value);
+    if !finished || !rule.done_requires_checked {
+        return Vec::new();
+    }
+    let scope = rule
+        .checklist
+        .as_ref()
+        .and_then(|id| crate::artifact::sections::find_section(art, kind, id))
+        .map(|s| s.extent());
+    let boxes: Vec<_> = art
+        .tasks
+        .iter()
+        .filter(|t| scope.is_none_or(|r| r.contains_range(t.range)))
+        .collect();
+    let checked = boxes.iter().filter(|t| t.checked).count();
+    if boxes.is_empty() || checked == boxes.len() {
+        return Vec::new();
+    }
+    // The first value that means "started, not finished": in_progress, else the
+    // field's first allowed value that is neither done nor approved (`Draft`).
+    let unfinished = |v: &String| !status_in(&rule.done, v) && !status_in(&rule.approved, v);
+    let field = rule
+        .field
+        .as_ref()
+        .and_then(|f| kind.fields.iter().find(|d| &d.name == f));
+    let Some(value) = rule
+        .in_progress
+        .iter()
+        .find(|v| unfinished(v))
+        .or_else(|| field.and_then(|f| f.values.iter().find(|v| unfinished(v))))
+    else {
+        return Vec::new();
+    };
+    let value = field.map_or(value.clone(), |f| canonical(f, value));
+    vec![Action {
+        title: format!(
+            "Set status to `{value}` ({checked}/{} checked)",
+            boxes.len()
+        ),
+        kind: ActionKind::QuickFix,
+        ops: vec![edit(&art.path, st.range, value)],
+        fixes: vec!["phase-status-mismatch"],
+    }]
+}
+
+/// "Change to `Approved`" for an enum value that is a typo of exactly one allowed value.
+fn enum_typos(art: &Artifact, kind: &Kind) -> Vec<Action> {
+    let Some(fm) = art.frontmatter.as_ref().filter(|f| f.error.is_none()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for field in kind.fields.iter().filter(|f| f.ty == FieldType::Enum) {
+        let Some(f) = std::iter::once(&field.name)
+            .chain(&field.aliases)
+            .find_map(|n| fm.get(n))
+        else {
+            continue;
+        };
+        let items = f.text_items();
+        let [(value, range)] = items.as_slice() else {
+            continue;
+        };
+        if field
+            .values
+            .iter()
+            .any(|v| v.eq_ignore_ascii_case(value.trim()))
+        {
+            continue;
+        }
+        let Some(fixed) =
+            crate::rules::closest(value.trim(), field.values.iter().map(String::as_str))
+        else {
+            continue;
+        };
+        out.push(Action {
+            title: format!("Change `{}` to `{fixed}`", value.trim()),
+            kind: ActionKind::QuickFix,
+            ops: vec![edit(&art.path, *range, fixed.to_string())],
+            fixes: vec!["frontmatter-invalid-value"],
+        });
+    }
+    out
+}
+
 /// The enum's own spelling of a status value (`approved` → `Approved`).
 fn canonical(field: &Field, value: &str) -> String {
     field
@@ -261,21 +369,19 @@ fn mark_done(ws: &Workspace, art: &Artifact, kind: &Kind, text: &str) -> Vec<Act
     {
         return Vec::new();
     }
+    // Approval is a human act with its own command (`agentops.approve`,
+    // features/approve.rs) that records who and when: never a quick fix, and
+    // never a tick of the sign-off boxes.
     let approving =
         rule.checklist.is_some() && rule.approved.iter().any(|a| !rule.done.contains(a));
-    let (word, value) = if approving {
-        (
-            "approved",
-            rule.approved.iter().find(|a| !rule.done.contains(a)),
-        )
-    } else {
-        ("complete", rule.done.first())
-    };
-    let Some(value) = value else {
+    if approving || !art.placeholders.is_empty() {
+        return Vec::new();
+    }
+    let Some(value) = rule.done.first() else {
         return Vec::new();
     };
     // Completing is the tasks' job: never declare done over open checkboxes.
-    if !approving && rule.done_requires_checked && art.tasks.iter().any(|t| !t.checked) {
+    if rule.done_requires_checked && art.tasks.iter().any(|t| !t.checked) {
         return Vec::new();
     }
     let field = rule
@@ -292,22 +398,6 @@ fn mark_done(ws: &Workspace, art: &Artifact, kind: &Kind, text: &str) -> Vec<Act
         },
         (None, None) => return Vec::new(),
     }
-    // Approving signs off the checklist too.
-    if approving
-        && let Some(scope) = rule
-            .checklist
-            .as_ref()
-            .and_then(|id| crate::artifact::sections::find_section(art, kind, id))
-            .map(|s| s.extent())
-    {
-        for t in art
-            .tasks
-            .iter()
-            .filter(|t| !t.checked && scope.contains_range(t.range))
-        {
-            edits.push((t.marker, "[x]".into()));
-        }
-    }
     let phase = ws
         .flavor_of(art)
         .and_then(|f| f.def.phases.iter().find(|p| p.id == kind.phase))
@@ -319,7 +409,7 @@ fn mark_done(ws: &Workspace, art: &Artifact, kind: &Kind, text: &str) -> Vec<Act
             }
         });
     vec![Action {
-        title: format!("Mark {phase} {word}"),
+        title: format!("Mark {phase} complete"),
         kind: ActionKind::QuickFix,
         ops: vec![FileOp::Edit {
             path: art.path.clone(),
@@ -585,7 +675,7 @@ fn rename_folder(ws: &Workspace, art: &Artifact, text: &str) -> Vec<Action> {
 
 /// `20251020-wger-mcp-mvp` → `2025-10-20-wger-mcp-mvp`; undated names get today;
 /// at most five words, kebab-case.
-fn fix_folder_name(value: &str) -> String {
+pub fn fix_folder_name(value: &str) -> String {
     let lower: String = value
         .to_lowercase()
         .chars()

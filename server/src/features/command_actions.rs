@@ -36,6 +36,14 @@ pub fn actions(ws: &Workspace, art: &Artifact, range: TextRange, uri: &str) -> V
             continue;
         };
         let b = bind(k.command, u);
+        // Words that name new work (`/research "topic"`): start it.
+        if let Some(phase) = k.command.phase.as_deref()
+            && k.command.args.iter().all(|a| a.kind == "text")
+            && !u.args.is_empty()
+            && let Some(a) = super::start::start_work(ws, art, k.flavor, phase, &words(u))
+        {
+            out.push(Run::Edit(a));
+        }
         for (w, (word, _)) in b.words.iter().zip(&u.args) {
             let Word::Arg(Some(a)) = w else { continue };
             match a.kind.as_str() {
@@ -91,6 +99,15 @@ pub fn actions(ws: &Workspace, art: &Artifact, range: TextRange, uri: &str) -> V
     }
     out.extend(resave(ws, art, range));
     out
+}
+
+/// The words of a command line's arguments, joined (quotes dropped).
+fn words(u: &crate::artifact::CommandUse) -> String {
+    u.args
+        .iter()
+        .map(|(w, _)| w.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The artifact of the command's phase, made from the one the argument names

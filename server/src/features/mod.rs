@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod anchors;
+pub mod approve;
 pub mod code_links;
 pub mod command_actions;
 pub mod command_hover;
@@ -12,6 +13,7 @@ pub mod folding;
 pub mod hover;
 pub mod rename;
 pub mod routes;
+pub mod start;
 pub mod status;
 pub mod symbols;
 pub mod trace;

@@ -174,6 +174,35 @@ pub fn code_actions(
             }
         }
     }
+    // Approval is offered as what it is, a command a human runs, once the
+    // boxes are ticked and the template filled; never as a quick fix.
+    if let Some(kind) = ws.kind_of(art)
+        && crate::features::approve::ready(art, kind).is_ok()
+        && art.status.as_ref().is_none_or(|st| {
+            kind.status
+                .as_ref()
+                .is_some_and(|r| !crate::rules::status_in(&r.approved, &st.value))
+        })
+        && context.only.as_ref().is_none_or(|o| {
+            o.iter()
+                .any(|k| CodeActionKind::REFACTOR.as_str().starts_with(k.as_str()))
+        })
+    {
+        let title = format!(
+            "Approve {} (records who and when)",
+            art.path.rsplit('/').next().unwrap_or(rel)
+        );
+        commands.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title: title.clone(),
+            kind: Some(CodeActionKind::REFACTOR),
+            command: Some(Command {
+                title,
+                command: "agentops.approve".into(),
+                arguments: Some(vec![serde_json::json!({ "uri": uri })]),
+            }),
+            ..Default::default()
+        }));
+    }
     let only = context.only.as_ref();
     found
         .into_iter()

@@ -6,11 +6,10 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 use tower_lsp_server::jsonrpc::{Error, Result};
-use tower_lsp_server::ls_types::{ShowDocumentParams, Uri};
+use tower_lsp_server::ls_types::Uri;
 
 use crate::bundle::{load, save};
 
-use super::ask::{Wait, ask};
 use super::guard::blocking;
 use super::index::{Change, files_changed};
 use super::phase_commands::arg_str;
@@ -142,10 +141,8 @@ pub async fn load(state: &Arc<State>, args: &[Value]) -> Result<Value> {
     written(state, &root, &[&loaded.path]).await;
     let uri = root.uri_of(&loaded.path);
     let mut shown = false;
-    if state.caps().show_document
-        && let Some(u) = uri.clone()
-    {
-        shown = show(state, u).await;
+    if let Some(u) = &uri {
+        shown = super::created::show(state, u).await;
     }
     Ok(json!({
         "name": loaded.name,
@@ -205,28 +202,8 @@ pub async fn open(state: &Arc<State>, args: &[Value]) -> Result<Value> {
             ));
         }
     };
-    if !state.caps().show_document {
-        return Ok(json!({ "shown": false, "uri": uri.as_str() }));
-    }
-    let shown = show(state, uri.clone()).await;
+    let shown = super::created::show(state, &uri).await;
     Ok(json!({ "shown": shown, "uri": uri.as_str() }))
-}
-
-/// Asks the client to show `uri`; false when it refuses or does not answer.
-async fn show(state: &State, uri: Uri) -> bool {
-    let params = ShowDocumentParams {
-        uri,
-        external: Some(false),
-        take_focus: Some(true),
-        selection: None,
-    };
-    let asked = ask(
-        state,
-        "window/showDocument",
-        Wait::Action,
-        state.client.show_document(params),
-    );
-    asked.await.unwrap_or(false)
 }
 
 /// Files the server wrote: re-read into the index and re-published now,

@@ -46,6 +46,10 @@ pub fn client_caps(params: &InitializeParams) -> ClientCaps {
             .and_then(|t| t.document_link.as_ref())
             .and_then(|l| l.tooltip_support)
             .unwrap_or(false),
+        lens_refresh: ws
+            .and_then(|w| w.code_lens.as_ref())
+            .and_then(|l| l.refresh_support)
+            .unwrap_or(false),
     }
 }
 

@@ -22,6 +22,7 @@ pub const COMMANDS: &[&str] = &[
     "agentops.bundleList",
     "agentops.open",
     "agentops.route",
+    "agentops.approve",
 ];
 
 /// Brings every open document's artifact up to date (reports reflect what
@@ -78,6 +79,7 @@ pub async fn execute(state: &Arc<State>, command: &str, args: &[Value]) -> Resul
         "agentops.bundleList" => Ok(Some(super::bundle_commands::list(state, args).await?)),
         "agentops.open" => Ok(Some(super::bundle_commands::open(state, args).await?)),
         "agentops.route" => super::route::execute(state, args).await,
+        "agentops.approve" => Ok(Some(super::approve::approve(state, args).await?)),
         other => Err(Error::invalid_params(format!(
             "unknown command `{other}`; known: {}",
             COMMANDS.join(", ")

@@ -132,6 +132,8 @@ pub async fn index(state: Arc<State>, root: Arc<Root>) {
         )
         .await;
     publish::publish_all(&state, &root).await;
+    // Lenses shown before the index was whole (timelines of unknown peers) are stale.
+    publish::refresh_lenses(&state).await;
 }
 
 /// The open documents whose files are under `root`.

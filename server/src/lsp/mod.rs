@@ -2,11 +2,13 @@
 
 mod actions;
 mod analysis;
+mod approve;
 mod ask;
 mod bundle_commands;
 mod capabilities;
 mod commands;
 mod convert;
+mod created;
 mod document;
 pub mod framing;
 mod guard;
@@ -20,6 +22,7 @@ mod rename;
 mod route;
 mod server;
 mod state;
+mod unopened;
 
 use std::process::ExitCode;
 use std::sync::Arc;

@@ -82,6 +82,9 @@ async fn apply(
             return Ok(json!({ "applied": false, "title": title, "reason": reason }));
         }
     };
+    if response.applied {
+        super::created::after_create(state, created.as_ref(), &title).await;
+    }
     Ok(json!({
         "applied": response.applied,
         "title": title,

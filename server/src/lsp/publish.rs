@@ -49,6 +49,14 @@ pub async fn after_change(state: &Arc<State>, done: Analyzed) {
     }
 }
 
+/// Asks the client to re-request code lenses (phase timelines), when it can.
+pub async fn refresh_lenses(state: &Arc<State>) {
+    if state.caps().lens_refresh && !state.is_shut_down() {
+        let refresh = state.client.code_lens_refresh();
+        let _ = ask(state, "workspace/codeLens/refresh", Wait::Setup, refresh).await;
+    }
+}
+
 /// Sends the diagnostics of `rels` whose content changed since last sent.
 /// Results for a document that was edited meanwhile are dropped.
 pub async fn publish(state: &Arc<State>, root: &Arc<Root>, rels: Vec<String>) {

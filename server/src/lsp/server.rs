@@ -136,6 +136,9 @@ fn apply_settings(state: &Arc<State>, v: &Value) {
     if let Some(ms) = section.get("clientTimeoutMs").and_then(Value::as_u64) {
         write(&state.settings).client_timeout_ms = ms.clamp(100, 600_000);
     }
+    if let Some(name) = section.get("approver").and_then(Value::as_str) {
+        write(&state.settings).approver = Some(name.trim().to_string()).filter(|n| !n.is_empty());
+    }
     let Some(ms) = section.get("debounceMs").and_then(Value::as_u64) else {
         return;
     };
@@ -220,9 +223,12 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
-        self.state
-            .docs
-            .insert(doc.uri.clone(), Document::new(&doc.text, doc.version));
+        // Unless opened from a later didChange already (Helix, after a workspace edit).
+        if !super::unopened::keep_on_open(&self.state, &doc.uri, doc.version) {
+            self.state
+                .docs
+                .insert(doc.uri.clone(), Document::new(&doc.text, doc.version));
+        }
         // A freshly found root (no folder open) is indexed in the background.
         let known = doc
             .uri
@@ -252,7 +258,14 @@ impl LanguageServer for Backend {
             }
             None => false,
         };
-        if !applied {
+        if !applied
+            && !super::unopened::open_from_change(
+                &self.state,
+                &uri,
+                version,
+                &params.content_changes,
+            )
+        {
             self.client()
                 .log_message(
                     MessageType::WARNING,

@@ -21,6 +21,8 @@ pub struct Settings {
     pub debounce_ms: u64,
     /// How long to wait for the client's answer to a request (see ask.rs).
     pub client_timeout_ms: u64,
+    /// Who `agentops.approve` records (`agentops.approver`); else git's `user.name`.
+    pub approver: Option<String>,
 }
 
 impl Default for Settings {
@@ -28,6 +30,7 @@ impl Default for Settings {
         Settings {
             debounce_ms: 50,
             client_timeout_ms: super::ask::ACTION_TIMEOUT_MS,
+            approver: None,
         }
     }
 }
@@ -46,6 +49,8 @@ pub struct ClientCaps {
     pub resource_ops: bool,
     /// The client shows `tooltip` on document links.
     pub link_tooltips: bool,
+    /// The client re-asks for code lenses on `workspace/codeLens/refresh`.
+    pub lens_refresh: bool,
 }
 
 /// One workspace folder and its index.

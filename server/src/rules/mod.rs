@@ -220,6 +220,11 @@ pub const RULES: &[Rule] = &[
         default: Severity::Info,
         summary: "A marker of an open question left in the text (`[NEEDS CLARIFICATION: …]`).",
     },
+    Rule {
+        code: "placeholder-unfilled",
+        default: Severity::Warning,
+        summary: "A finished status over lines still holding the template's placeholder text.",
+    },
 ];
 
 /// Codes that judge a file against its kind's schema: for a file that does
@@ -456,6 +461,7 @@ pub fn check_artifact(ws: &Workspace, art: &Artifact) -> Vec<Diagnostic> {
             sections::check(art, kind, &mut sink);
         }
         status::check(art, kind, &mut sink);
+        status::placeholders(art, kind, &mut sink);
         markers::check(art, kind, &mut sink);
         // Judging a work item needs all of it: not before the index is complete.
         if ws.complete {

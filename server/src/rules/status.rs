@@ -75,6 +75,35 @@ pub fn check(art: &Artifact, kind: &Kind, sink: &mut Sink) {
     }
 }
 
+/// placeholder-unfilled: a finished status over the template's placeholder lines.
+pub fn placeholders(art: &Artifact, kind: &Kind, sink: &mut Sink) {
+    let (Some(rule), Some(status), Some(first)) =
+        (&kind.status, &art.status, art.placeholders.first())
+    else {
+        return;
+    };
+    if !(status_in(&rule.done, &status.value) || status_in(&rule.approved, &status.value)) {
+        return;
+    }
+    let n = art.placeholders.len();
+    let (lines, verb) = if n == 1 {
+        ("line", "is")
+    } else {
+        ("lines", "are")
+    };
+    let msg = format!(
+        "status is `{}` but {n} {lines} of the template {verb} still placeholders; fill them in first",
+        status.value
+    );
+    if let Some(d) = sink.push("placeholder-unfilled", status.range, msg) {
+        d.related.push(super::Related {
+            path: art.path.clone(),
+            range: *first,
+            message: "first placeholder".into(),
+        });
+    }
+}
+
 fn done_word(rule: &StatusRule) -> String {
     rule.done
         .first()

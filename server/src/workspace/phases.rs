@@ -41,14 +41,22 @@ pub struct ItemState {
 }
 
 /// Whether one artifact has finished its phase, and a word on why.
+///
+/// Never finished while it still holds its template's placeholder lines, nor
+/// while a finished status is contradicted by open checkboxes the kind
+/// requires checked (`done_requires_checked`).
 pub fn artifact_state(art: &Artifact, kind: &Kind) -> (bool, Option<String>) {
+    if !art.placeholders.is_empty() {
+        let n = art.placeholders.len();
+        let s = if n == 1 { "" } else { "s" };
+        return (
+            false,
+            Some(format!("template unfilled: {n} placeholder{s}")),
+        );
+    }
     let Some(rule) = &kind.status else {
         return (true, None);
     };
-    if let Some(st) = &art.status {
-        let done = status_in(&rule.done, &st.value) || status_in(&rule.approved, &st.value);
-        return (done, Some(st.value.clone()));
-    }
     let scope = rule
         .checklist
         .as_ref()
@@ -59,13 +67,24 @@ pub fn artifact_state(art: &Artifact, kind: &Kind) -> (bool, Option<String>) {
         .iter()
         .filter(|t| scope.is_none_or(|r| r.contains_range(t.range)))
         .collect();
+    let checked = tasks.iter().filter(|t| t.checked).count();
+    let noun = if rule.checklist.is_some() {
+        "checked"
+    } else {
+        "tasks"
+    };
+    if let Some(st) = &art.status {
+        let done = status_in(&rule.done, &st.value) || status_in(&rule.approved, &st.value);
+        // A status its own checkboxes contradict is not done (phase-status-mismatch).
+        if done && rule.done_requires_checked && checked < tasks.len() {
+            return (
+                false,
+                Some(format!("{}, {checked}/{} {noun}", st.value, tasks.len())),
+            );
+        }
+        return (done, Some(st.value.clone()));
+    }
     if !tasks.is_empty() {
-        let checked = tasks.iter().filter(|t| t.checked).count();
-        let noun = if rule.checklist.is_some() {
-            "checked"
-        } else {
-            "tasks"
-        };
         return (
             checked == tasks.len(),
             Some(format!("{checked}/{} {noun}", tasks.len())),

@@ -157,6 +157,23 @@ function M.advance(cb)
   end)
 end
 
+-- :AgentopsApprove [NAME] — a human approves the current artifact; the server records who
+-- (NAME, else the approver setting, else git's user.name) and when, and refuses while a
+-- sign-off box is open or a template placeholder is left.
+function M.approve(by, cb)
+  local by_arg = (by and by ~= "") and by or nil
+  return execute("agentops.approve", { { uri = current_uri(), by = by_arg } }, function(r)
+    if r and r.applied then
+      notify("approved by " .. tostring(r.approved_by) .. " at " .. tostring(r.approved_at))
+    else
+      notify("not approved — " .. tostring(r and r.reason or "nothing to do"), vim.log.levels.WARN)
+    end
+    if cb then
+      cb(r)
+    end
+  end)
+end
+
 -- :AgentopsBundleSave[!] NAME — a bundle of the current artifact's work item (! replaces
 -- an existing one).
 function M.bundle_save(name, overwrite, cb)
