@@ -263,7 +263,10 @@ def test_unanswered_apply_edits_hold_no_slot_others_need(root: Path):
         uri = uri_of(root / NEW_RESEARCH)
         args = {"command": "agentops.advancePhase", "arguments": [{"uri": uri}]}
         started = time.monotonic()
-        ids = [r.start("workspace/executeCommand", args) for _ in range(32)]
+        ids = [r.start("workspace/executeCommand", args)]
+        # The first surely waits on the client (it is the one cancelled below).
+        r.wait(lambda m: m.get("method") == "workspace/applyEdit", what="applyEdit")
+        ids += [r.start("workspace/executeCommand", args) for _ in range(31)]
         # Every slot the client could take is taken: others are still answered, at once.
         r.alive()
         r.notify("$/cancelRequest", {"id": ids[0]})

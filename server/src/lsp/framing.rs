@@ -123,6 +123,9 @@ pub struct Deframer {
     buf: Vec<u8>,
     mode: Mode,
     max_frame: usize,
+    /// Header bytes already searched for the blank line, so that a header
+    /// fed byte by byte costs linear time.
+    header_seen: usize,
 }
 
 impl Default for Deframer {
@@ -137,6 +140,7 @@ impl Deframer {
             buf: Vec::new(),
             mode: Mode::Header,
             max_frame,
+            header_seen: 0,
         }
     }
 
@@ -196,15 +200,23 @@ impl Deframer {
         let start = self.buf.iter().position(|b| *b != b'\r' && *b != b'\n');
         match start {
             Some(s) => {
-                self.buf.drain(..s);
+                if s > 0 {
+                    self.buf.drain(..s);
+                    self.header_seen = 0;
+                }
             }
             None => {
                 self.buf.clear();
+                self.header_seen = 0;
                 return None;
             }
         }
         let window = &self.buf[..self.buf.len().min(MAX_HEADER)];
-        let Some((head_len, total)) = blank_line(window) else {
+        // The blank line's first `\n` may be up to 2 bytes before the end seen.
+        let from = self.header_seen.saturating_sub(2);
+        let found = blank_line(window, from);
+        self.header_seen = window.len();
+        let Some((head_len, total)) = found else {
             if self.buf.len() >= MAX_HEADER {
                 return Some(self.lost(
                     1,
@@ -263,6 +275,7 @@ impl Deframer {
             ));
         }
         self.buf.drain(..total);
+        self.header_seen = 0;
         self.mode = Mode::Body {
             len: n,
             scan: Scan::default(),
@@ -273,14 +286,15 @@ impl Deframer {
     /// A framing error: drop `skip` bytes, then look for the next header.
     fn lost(&mut self, skip: usize, message: String) -> Event {
         self.buf.drain(..skip.min(self.buf.len()));
+        self.header_seen = 0;
         self.mode = Mode::Skip;
         Event::Bad(PARSE_ERROR, message, Value::Null)
     }
 }
 
 /// The end of the header block: (length of its lines, length with the blank line).
-fn blank_line(buf: &[u8]) -> Option<(usize, usize)> {
-    let mut i = 0;
+fn blank_line(buf: &[u8], from: usize) -> Option<(usize, usize)> {
+    let mut i = from.min(buf.len());
     while let Some(nl) = buf[i..].iter().position(|b| *b == b'\n') {
         let at = i + nl;
         match buf.get(at + 1..) {
@@ -758,6 +772,24 @@ mod tests {
         let tricky =
             r#"{"jsonrpc":"2.0","method":"x","params":{"t":"}Content-Length: 3\r\n\r\n{}"}}"#;
         assert_eq!(frames(&events(frame(tricky).as_bytes(), 3)), [tricky]);
+    }
+
+    #[test]
+    fn a_long_header_fed_byte_by_byte_is_read() {
+        let mut input = format!("X-Pad: {}\r\n", "p".repeat(7000)).into_bytes();
+        input.extend_from_slice(frame(GOOD).as_bytes());
+        let mut d = Deframer::default();
+        let mut got = Vec::new();
+        for b in &input {
+            d.push(std::slice::from_ref(b));
+            while let Some(e) = d.next_event() {
+                got.push(e);
+            }
+            // Each byte is searched once, not the whole header again.
+            assert!(d.header_seen <= d.buf.len());
+        }
+        assert_eq!(frames(&got), [GOOD]);
+        assert!(errors(&got).is_empty());
     }
 
     #[test]
