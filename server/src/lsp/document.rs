@@ -27,6 +27,10 @@ pub struct Document {
     /// The length of a text over `MAX_KEPT`, which was dropped: edits
     /// by range cannot be followed until the client sends the whole text.
     dropped: Option<usize>,
+    /// Opened by a `didChange` that came before any `didOpen` (Helix, for a
+    /// file a workspace edit created): the `didOpen` that follows may carry
+    /// an older version, which must not replace it. Any other re-open wins.
+    pub opened_by_change: bool,
 }
 
 impl Document {
@@ -38,6 +42,7 @@ impl Document {
             analyzed: None,
             units: Some(UnitCache::default()),
             dropped: None,
+            opened_by_change: false,
         };
         doc.replace(text);
         doc

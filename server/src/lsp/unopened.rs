@@ -33,12 +33,15 @@ pub fn open_from_change(
         // client and the file from the repository.
         match crate::workspace::read::repo_text(&root.path, &rel) {
             Ok(t) => t,
-            Err(crate::workspace::read::ReadError::Missing) => String::new(),
+            // A change by range to a file that is not there has no base:
+            // guessing one would invent a document (only a whole text may
+            // open a file that does not exist yet).
             Err(_) => return false,
         }
     };
     let mut doc = Document::new(&base, version);
     doc.apply(changes, version, state.enc());
+    doc.opened_by_change = true;
     state.docs.insert(uri.clone(), doc);
     true
 }
@@ -46,5 +49,13 @@ pub fn open_from_change(
 /// Whether a `didOpen` at `version` should leave the document as it is: it
 /// was opened from a later `didChange` already.
 pub fn keep_on_open(state: &State, uri: &Uri, version: i32) -> bool {
-    state.docs.get(uri).is_some_and(|d| d.version > version)
+    match state.docs.get_mut(uri) {
+        Some(mut d) if d.opened_by_change => {
+            // Kept once: the client now knows the document, and any later
+            // re-open without a close is the client's new truth.
+            d.opened_by_change = false;
+            d.version > version
+        }
+        _ => false,
+    }
 }
