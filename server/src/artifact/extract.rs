@@ -295,14 +295,16 @@ fn action_at(art: &Artifact, text: &str, at: TextRange, action: CodePathAction) 
         .get(end..)
         .and_then(|t| t.find('\n'))
         .map_or(text.len(), |i| end + i);
-    let beside = format!(
-        "{} {}",
-        text.get(line_start..start).unwrap_or(""),
-        text.get(end..line_end).unwrap_or("")
-    );
-    // A list item's own words, then the line that introduces its list.
-    let item = beside.trim_start();
-    if says_create(item) {
+    // A list item's own words, then the line that introduces its list. Of
+    // the words after the path only its annotation counts (`(new)`, `NEW`):
+    // prose further on ("where a new-device check runs") says nothing of it.
+    let lead = text.get(line_start..start).unwrap_or("");
+    let after = text.get(end..line_end).unwrap_or("").trim_start();
+    let note = match after.strip_prefix('(') {
+        Some(inner) => inner.split(')').next().unwrap_or(""),
+        None => after.split_whitespace().next().unwrap_or(""),
+    };
+    if says_create(lead) || says_create(note) {
         return CodePathAction::Create;
     }
     let section = art.sections.iter().rfind(|s| s.extent().contains_range(at));
