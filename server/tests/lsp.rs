@@ -1160,7 +1160,7 @@ async fn route_to_ops_creates_the_research_with_a_back_link() {
     let result = r.result().unwrap().clone();
     assert_eq!(
         result,
-        json!({"applied": true, "uri": uri(&h.path(target))})
+        json!({"applied": true, "uri": uri(&h.path(target)), "reason": null})
     );
     // The server asked the client to apply the creation.
     let edit = loop {

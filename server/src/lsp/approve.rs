@@ -11,7 +11,6 @@ use tower_lsp_server::ls_types::MessageType;
 
 use crate::features::approve;
 
-use super::ask::{GaveUp, Wait, ask};
 use super::guard::blocking;
 use super::phase_commands::{arg_str, arg_uri};
 use super::state::{State, read};
@@ -83,19 +82,9 @@ pub async fn approve(state: &Arc<State>, args: &[Value]) -> Result<Value> {
             return Ok(json!({ "applied": false, "reason": reason }));
         }
     };
-    let asked = ask(
-        state,
-        "workspace/applyEdit",
-        Wait::Action,
-        state.client.apply_edit(edit),
-    );
-    let response = match asked.await {
+    let response = match super::ask::apply_edit(state, edit).await? {
         Ok(r) => r,
-        Err(GaveUp::Failed(e)) => return Err(e),
-        Err(why) => {
-            let reason = why.reason("workspace/applyEdit");
-            return Ok(json!({ "applied": false, "title": title, "reason": reason }));
-        }
+        Err(reason) => return Ok(json!({ "applied": false, "title": title, "reason": reason })),
     };
     if response.applied {
         super::publish::refresh_lenses(state).await;

@@ -9,7 +9,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use tower_lsp_server::jsonrpc;
-use tower_lsp_server::ls_types::MessageType;
+use tower_lsp_server::ls_types::{ApplyWorkspaceEditResponse, MessageType, WorkspaceEdit};
 
 use super::state::{State, read};
 
@@ -80,6 +80,21 @@ pub async fn ask<T>(
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(GaveUp::Failed(e)),
         Err(_) => Err(give_up(state, what, GaveUp::Timeout(timeout)).await),
+    }
+}
+
+/// Sends `workspace/applyEdit` from a request handler: the client's answer,
+/// `Ok(Err(reason))` when it did not answer in time or too many requests
+/// wait on it already, `Err` when it refused the request outright.
+pub async fn apply_edit(
+    state: &State,
+    edit: WorkspaceEdit,
+) -> jsonrpc::Result<Result<ApplyWorkspaceEditResponse, String>> {
+    let what = "workspace/applyEdit";
+    match ask(state, what, Wait::Action, state.client.apply_edit(edit)).await {
+        Ok(r) => Ok(Ok(r)),
+        Err(GaveUp::Failed(e)) => Err(e),
+        Err(why) => Ok(Err(why.reason(what))),
     }
 }
 

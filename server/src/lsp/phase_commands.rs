@@ -10,7 +10,6 @@ use tower_lsp_server::ls_types::Uri;
 
 use crate::features::actions::{self, Action};
 
-use super::ask::{GaveUp, Wait, ask};
 use super::guard::blocking;
 use super::state::{State, read};
 
@@ -68,19 +67,9 @@ async fn apply(
         Ok(p) => p,
         Err(reason) => return Ok(json!({ "applied": false, "reason": reason })),
     };
-    let asked = ask(
-        state,
-        "workspace/applyEdit",
-        Wait::Action,
-        state.client.apply_edit(edit),
-    );
-    let response = match asked.await {
+    let response = match super::ask::apply_edit(state, edit).await? {
         Ok(r) => r,
-        Err(GaveUp::Failed(e)) => return Err(e),
-        Err(why) => {
-            let reason = why.reason("workspace/applyEdit");
-            return Ok(json!({ "applied": false, "title": title, "reason": reason }));
-        }
+        Err(reason) => return Ok(json!({ "applied": false, "title": title, "reason": reason })),
     };
     if response.applied {
         super::created::after_create(state, created.as_ref(), &title).await;

@@ -10,7 +10,6 @@ use tower_lsp_server::ls_types::Uri;
 use crate::features::routes;
 
 use super::actions::workspace_edit;
-use super::ask::{Wait, ask};
 use super::guard::blocking;
 use super::state::{State, read};
 
@@ -56,12 +55,12 @@ pub async fn execute(state: &Arc<State>, args: &[Value]) -> Result<Option<Value>
     })
     .await?
     .map_err(Error::invalid_params)?;
-    let asked = ask(
-        state,
-        "workspace/applyEdit",
-        Wait::Action,
-        state.client.apply_edit(edit),
-    );
-    let applied = asked.await.map(|r| r.applied).unwrap_or(false);
-    Ok(Some(json!({ "applied": applied, "uri": created.as_str() })))
+    // Why it was not applied is said, as for the other commands that edit.
+    let (applied, reason) = match super::ask::apply_edit(state, edit).await? {
+        Ok(r) => (r.applied, r.failure_reason),
+        Err(reason) => (false, Some(reason)),
+    };
+    Ok(Some(
+        json!({ "applied": applied, "uri": created.as_str(), "reason": reason }),
+    ))
 }
