@@ -101,6 +101,21 @@ def pos(line: int, character: int) -> types.Position:
     return types.Position(line=line, character=character)
 
 
+async def status_hover(c: "AgentopsClient", uri: str | None = None) -> types.Hover:
+    """A request that must work after any abuse: hover on the `status` key of
+    ``uri`` (by default the monitoring plan, opened for it), answered at once."""
+    if uri is None:
+        uri = c.open(MONITORING_PLAN)
+    hover = await asyncio.wait_for(
+        c.text_document_hover_async(
+            types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=pos(1, 2))
+        ),
+        TIMEOUT,
+    )
+    assert hover is not None and hover.contents.value.startswith("**status**")
+    return hover
+
+
 def rng(l1: int, c1: int, l2: int, c2: int) -> types.Range:
     return types.Range(start=pos(l1, c1), end=pos(l2, c2))
 

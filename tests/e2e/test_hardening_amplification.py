@@ -8,12 +8,11 @@ Before: a 50 MB document cost 4.4 GB and a paragraph of `[` several GB."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from lsprotocol import types
 
-from conftest import MONITORING_PLAN, TIMEOUT, AgentopsClient, pos
+from conftest import AgentopsClient, pos, status_hover
 
 MB = 1 << 20
 HUGE = "agentops/infrastructure-ops/research/huge-research.md"
@@ -25,18 +24,6 @@ def peak_rss_mb(c: AgentopsClient) -> float:
     status = Path(f"/proc/{c._server.pid}/status").read_text()
     line = next(l for l in status.splitlines() if l.startswith("VmHWM:"))
     return int(line.split()[1]) / 1024
-
-
-async def still_answers(c: AgentopsClient) -> None:
-    """A normal request on another document is answered at once."""
-    uri = c.open(MONITORING_PLAN)
-    hover = await asyncio.wait_for(
-        c.text_document_hover_async(
-            types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=pos(1, 2))
-        ),
-        TIMEOUT,
-    )
-    assert hover is not None and hover.contents.value.startswith("**status**")
 
 
 def prose(size: int) -> str:
@@ -58,7 +45,7 @@ async def test_50_mb_open_document_gets_one_finding_and_no_parse(vscode: Agentop
     codes = [(d.code, d.message) for d in p.diagnostics]
     assert codes == [("artifact-unreadable", "file is 50 MB; files over 16 MB are not checked")], codes
     assert (p.diagnostics[0].range.start.line, p.diagnostics[0].range.start.character) == (0, 0)
-    await still_answers(c)
+    await status_hover(c)
     # The message (50 MB of JSON) is read and the text kept once; no parse tree.
     grown = peak_rss_mb(c) - base
     assert grown < 6 * 50, f"peak memory grew by {grown:.0f} MB for a 50 MB document"
@@ -82,7 +69,7 @@ async def test_growing_past_the_cap_and_back(vscode: AgentopsClient):
     since = len(c.published)
     c.edit(uri, (types.Range(start=pos(3, 0), end=pos(10_000_000, 0)), ""))
     p = await c.wait_publish(uri, lambda p: p.diagnostics == first.diagnostics, since=since, timeout=60)
-    await still_answers(c)
+    await status_hover(c)
 
 
 async def test_paragraph_of_brackets_is_not_inline_parsed(vscode: AgentopsClient):
@@ -95,7 +82,7 @@ async def test_paragraph_of_brackets_is_not_inline_parsed(vscode: AgentopsClient
     d = next(d for d in p.diagnostics if d.code == "artifact-partial")
     assert d.range.start.line == 2 and d.range.start.character == 0
     assert "over 64 KB of inline text" in d.message
-    await still_answers(c)
+    await status_hover(c)
     # tree-sitter's block tree costs ~130 bytes per byte of punctuation; the
     # inline pass, which cost ~400 more, is not run.
     grown = peak_rss_mb(c) - base

@@ -8,7 +8,6 @@ before the server starts."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 from pathlib import Path
@@ -17,21 +16,9 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from conftest import MONITORING_PLAN, TIMEOUT, AgentopsClient, initialize, plain, pos
+from conftest import AgentopsClient, initialize, plain, status_hover
 
 HOSTILE = "agentops/infrastructure-ops/research/hostile-research.md"
-
-
-async def answers(c: AgentopsClient) -> None:
-    """A normal request still gets its answer: hover on a plan's `status` key."""
-    uri = c.open(MONITORING_PLAN)
-    hover = await asyncio.wait_for(
-        c.text_document_hover_async(
-            types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=pos(1, 2))
-        ),
-        TIMEOUT,
-    )
-    assert hover is not None and hover.contents.value.startswith("**status**")
 
 
 def messages(p: types.PublishDiagnosticsParams) -> list[str]:
@@ -81,7 +68,7 @@ async def test_special_files_and_links_out_of_the_root(bare: AgentopsClient, wor
         assert any(m.startswith(f"`{dest}` leads outside the workspace root") for m in found), found
     assert any("no heading `#a` in `../../../docs/fifo.md`" in m for m in found), found
     assert not any("secret-heading" in m for m in found), found
-    await answers(c)
+    await status_hover(c)
 
 
 async def test_bundle_save_into_a_symlinked_folder(bare: AgentopsClient, workspace: Path):
@@ -106,4 +93,4 @@ async def test_bundle_save_into_a_symlinked_folder(bare: AgentopsClient, workspa
         )
     assert "leads outside the workspace root" in str(err.value)
     assert sorted(p.name for p in elsewhere.iterdir()) == before
-    await answers(c)
+    await status_hover(c)

@@ -4,27 +4,14 @@ malformed JSON, and a burst of 2,000 edits."""
 
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from conftest import APROVED, MONITORING_PLAN, TIMEOUT, AgentopsClient, as_tuple, json_of, pos, rng
+from conftest import APROVED, MONITORING_PLAN, AgentopsClient, as_tuple, json_of, pos, rng, status_hover
 
 INVALID_PARAMS, METHOD_NOT_FOUND = -32602, -32601
-
-
-async def status_hover(c: AgentopsClient, uri: str):
-    """A request that must work: hover on the `status` key."""
-    hover = await asyncio.wait_for(
-        c.text_document_hover_async(
-            types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=pos(1, 2))
-        ),
-        TIMEOUT,
-    )
-    assert hover is not None and hover.contents.value.startswith("**status**")
-    return hover
 
 
 @pytest.mark.parametrize(
