@@ -4,10 +4,10 @@
 
 use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity, Position, Range};
 
+use crate::text::echo;
+
 /// Findings sent for one file, the last of them the summary of the rest.
 pub const MAX_FINDINGS: usize = 1000;
-/// Characters of one message (a finding's or a related location's).
-pub const MAX_MESSAGE: usize = 2000;
 /// Related locations of one finding.
 pub const MAX_RELATED: usize = 20;
 
@@ -16,11 +16,13 @@ pub const MAX_RELATED: usize = 20;
 /// finding saying how many were left out.
 pub fn cap(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     for d in &mut diags {
-        truncate(&mut d.message);
+        // The engine's own cap (text/echo.rs), again for what did not come
+        // through the rules.
+        echo::cap_message(&mut d.message);
         if let Some(related) = &mut d.related_information {
             related.truncate(MAX_RELATED);
             for r in related {
-                truncate(&mut r.message);
+                echo::cap_message(&mut r.message);
             }
         }
     }
@@ -69,16 +71,10 @@ fn rank(s: Option<DiagnosticSeverity>) -> u8 {
     }
 }
 
-fn truncate(s: &mut String) {
-    if let Some((at, _)) = s.char_indices().nth(MAX_MESSAGE) {
-        s.truncate(at);
-        s.push('…');
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::echo::MAX_MESSAGE;
 
     fn diag(line: u32, severity: DiagnosticSeverity, message: &str) -> Diagnostic {
         Diagnostic {

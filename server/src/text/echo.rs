@@ -22,6 +22,14 @@ fn cut(s: &str, max: usize) -> Cow<'_, str> {
     }
 }
 
+/// `s` cut to `MAX_MESSAGE` characters in place (`…` marks the cut): for
+/// messages made outside the rules (related locations, the LSP face).
+pub fn cap_message(s: &mut String) {
+    if let Cow::Owned(o) = cut(s, MAX_MESSAGE) {
+        *s = o;
+    }
+}
+
 /// A message with every `` `quoted` `` input cut to `MAX_ECHO` characters
 /// and the whole to `MAX_MESSAGE`: the cap applies where findings are made,
 /// so no rule can forget it.
