@@ -100,11 +100,14 @@ fn walk_artifacts(ws: &Workspace) -> (Vec<String>, Vec<String>) {
             .is_some_and(|o| o.matched(p, false).is_ignore())
     };
     if let Some(untracked) = git_ignored(&ws.root, &starts, false) {
-        out.retain(|p| {
-            !untracked
-                .iter()
-                .any(|u| p == u || u.ends_with('/') && p.starts_with(u.as_str()))
-        });
+        // Files by hash, folders (git names them once, ending in `/`) by
+        // prefix: few of those, while files may be many.
+        let (dirs, files): (Vec<String>, std::collections::HashSet<String>) = {
+            let (d, f): (Vec<String>, Vec<String>) =
+                untracked.into_iter().partition(|u| u.ends_with('/'));
+            (d, f.into_iter().collect())
+        };
+        out.retain(|p| !files.contains(p) && !dirs.iter().any(|d| p.starts_with(d.as_str())));
     }
     out.extend(
         git_ignored(&ws.root, &starts, true)
