@@ -148,3 +148,31 @@ fn tracked_files_are_checked_even_when_gitignore_matches_them() {
         "{diags:#?}"
     );
 }
+
+/// `git ls-files` runs the repository's `core.fsmonitor` hook: a cloned or
+/// unpacked repository must not get a command run by being checked.
+#[test]
+fn a_repository_s_fsmonitor_hook_is_never_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, &[(".agents/plans/2025-11-04-tokens.md", PLAN)]);
+    if !git(root, &["init", "-q"]) {
+        eprintln!("git is not installed: skipped");
+        return;
+    }
+    let marker = root.join("hook-ran");
+    let hook = format!("touch '{}'; echo", marker.display());
+    assert!(git(root, &["config", "core.fsmonitor", &hook]));
+    assert!(git(
+        root,
+        &["add", "-f", ".agents/plans/2025-11-04-tokens.md"]
+    ));
+    // `git add` itself may run the hook: only what the check does counts.
+    let _ = std::fs::remove_file(&marker);
+    let ws = workspace(root);
+    assert!(
+        ws.artifacts
+            .contains_key(".agents/plans/2025-11-04-tokens.md")
+    );
+    assert!(!marker.exists(), "the repository's fsmonitor hook was run");
+}
