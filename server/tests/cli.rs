@@ -46,6 +46,11 @@ fn check_example(format: &str) -> (String, String, i32) {
         ])
         .output()
         .unwrap();
+    outcome(out)
+}
+
+/// stdout, stderr and the exit code of a finished run.
+fn outcome(out: std::process::Output) -> (String, String, i32) {
     (
         String::from_utf8(out.stdout).unwrap(),
         String::from_utf8(out.stderr).unwrap(),
@@ -437,4 +442,92 @@ diagnostics: 1 errors, 2 warnings, 3 infos, 0 hints
 ",
         "{text}"
     );
+}
+
+const PLAN: &str = "---\nstatus: Draft\nresearch: ../research/cache-research.md\n---\n\n# Implementation Plan: Cache — é\n\n## Overview\nAdd a cache.\n\n## Approach\nRedis.\n\n## Files to Modify\n- `src/cache.rs`\n\n## Test Strategy\nUnit tests.\n\n## Implementation Order\n### Phase 1: Cache\n- Add it.\n\n## Rollback Plan\nRevert.\n\n## Risk Assessment\n- None.\n\n## Approval\n- [x] Approach validated\n- [x] Changes reviewed\n- [x] Risks acceptable\n- [ ] Ready to implement\n";
+const RESEARCH: &str = "# Research: Cache\n\n## Problem Statement\nSlow.\n";
+
+fn approve(dir: &Path, args: &[&str]) -> (String, String, i32) {
+    let out = bin()
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", "1763136300")
+        .arg("approve")
+        .args(args)
+        .arg("--no-cache")
+        .output()
+        .unwrap();
+    outcome(out)
+}
+
+#[test]
+fn approve_records_who_and_when_and_refuses_open_boxes() {
+    let plan = "agentops/infrastructure-ops/plans/cache-plan.md";
+    let dir = workspace(&[
+        (plan, PLAN),
+        (
+            "agentops/infrastructure-ops/research/cache-research.md",
+            RESEARCH,
+        ),
+    ]);
+    // One box open: refused (exit 1), the file untouched.
+    let (_, err, code) = approve(dir.path(), &[plan, "--by", "Ada Lovelace"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("1 of 4 boxes under `Approval` are open"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(plan)).unwrap(),
+        PLAN
+    );
+
+    // The reviewer ticks the last box; approving records the name and time,
+    // from a folder below the root (the root is found above the path).
+    let ticked = PLAN.replace("- [ ] Ready", "- [x] Ready");
+    std::fs::write(dir.path().join(plan), &ticked).unwrap();
+    let sub = dir.path().join("agentops/infrastructure-ops");
+    let (out, err, code) = approve(&sub, &["plans/cache-plan.md", "--by", "Ada: \"L\""]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        format!("{plan}: approved by Ada: \"L\" at 2025-11-14T16:05:00Z\n")
+    );
+    let got = std::fs::read_to_string(dir.path().join(plan)).unwrap();
+    assert!(
+        got.starts_with(
+            "---\nstatus: Approved\nresearch: ../research/cache-research.md\napproved_by: \"Ada: \\\"L\\\"\"\napproved_at: 2025-11-14T16:05:00Z\n---\n"
+        ),
+        "{got}"
+    );
+    assert!(got.ends_with(
+        &ticked["---\nstatus: Draft\nresearch: ../research/cache-research.md\n---\n".len()..]
+    ));
+
+    // A second time: already approved (exit 1), nothing written.
+    let (_, err, code) = approve(dir.path(), &[plan, "--by", "Ada"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("already approved"), "{err}");
+}
+
+#[test]
+fn approve_refuses_placeholders_and_what_is_no_artifact() {
+    let plan = "agentops/infrastructure-ops/plans/cache-plan.md";
+    let unfilled = PLAN
+        .replace(
+            "Add a cache.",
+            "[What changes and why, in a few sentences.]",
+        )
+        .replace("- [ ] Ready", "- [x] Ready");
+    let dir = workspace(&[(plan, &unfilled), ("notes.md", "# Notes\n")]);
+    let (_, err, code) = approve(dir.path(), &[plan, "--by", "Ada"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("placeholders (first at line 9)"), "{err}");
+    let (_, err, code) = approve(dir.path(), &["notes.md", "--by", "Ada"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not an artifact"), "{err}");
+    let (_, err, code) = approve(dir.path(), &["missing.md", "--by", "Ada"]);
+    assert_eq!(code, 2, "{err}");
+    let (_, err, code) = approve(dir.path(), &["../outside.md", "--by", "Ada"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("outside"), "{err}");
 }

@@ -1,5 +1,6 @@
 //! The command line: a thin face over the workspace and rules.
 
+mod approve;
 pub mod bundle;
 mod check;
 pub mod output;
@@ -34,6 +35,28 @@ pub enum Command {
     Bundle(BundleArgs),
     /// Which specs and plans produce or touch a file or folder, and the phase of their work item.
     Trace(TraceArgs),
+    /// Approve an artifact as a human: status, `approved_by`, `approved_at`.
+    ///
+    /// Exit 0 when approved; 1 when refused (a sign-off box open, template
+    /// placeholders left, already approved, no approval in its kind, or no
+    /// approver known); 2 on usage or I/O failure (no such file, outside the
+    /// workspace, not an artifact, cannot write).
+    Approve(ApproveArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ApproveArgs {
+    /// The artifact, from the current folder or from the workspace root.
+    pub path: PathBuf,
+    /// Who approves (default: git `user.name` in the workspace).
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+    /// Workspace root (default: the folder above PATH holding `agentops/` or `agentops.toml`, else `.`).
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    /// Parse every file, ignoring and not writing the index cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(clap::Args)]
@@ -161,6 +184,7 @@ pub fn main() -> ExitCode {
         Some(Command::Status(args)) => status::run(&args),
         Some(Command::Bundle(args)) => bundle::run(&args),
         Some(Command::Trace(args)) => trace::run(&args),
+        Some(Command::Approve(args)) => approve::run(&args),
         Some(Command::Serve) | None => crate::lsp::run(),
     }
 }

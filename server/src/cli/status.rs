@@ -13,11 +13,7 @@ pub fn run(args: &StatusArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let mut ws = Workspace::new(&args.root);
-    let cache = if args.no_cache {
-        CacheMode::Off
-    } else {
-        CacheMode::default_dir()
-    };
+    let cache = CacheMode::unless(args.no_cache);
     workspace::scan(&mut ws, &cache);
     let mut report = status::report(&ws);
     // As the user named it: the report of `status .` says `.`.

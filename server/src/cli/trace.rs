@@ -13,30 +13,12 @@ use super::TraceArgs;
 use super::output::place;
 
 pub fn run(args: &TraceArgs) -> ExitCode {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let asked = crate::workspace::resolve::normalize(&cwd.join(&args.path));
-    let root = match &args.root {
-        Some(r) => r.clone(),
-        None => discover(&asked).unwrap_or_else(|| PathBuf::from(".")),
-    };
-    if !root.is_dir() {
-        eprintln!("agentops-lsp: `{}` is not a folder", root.display());
-        return ExitCode::from(2);
-    }
-    let Some(rel) = root_relative(&root, &cwd, &args.path) else {
-        eprintln!(
-            "agentops-lsp: `{}` is outside the workspace `{}`",
-            args.path.display(),
-            root.display()
-        );
-        return ExitCode::from(2);
+    let (root, rel) = match locate(&args.path, args.root.as_deref()) {
+        Ok(found) => found,
+        Err(code) => return code,
     };
     let mut ws = Workspace::new(&root);
-    let cache = if args.no_cache {
-        CacheMode::Off
-    } else {
-        CacheMode::default_dir()
-    };
+    let cache = CacheMode::unless(args.no_cache);
     workspace::scan(&mut ws, &cache);
     let is_dir =
         rel.is_empty() || root.join(&rel).is_dir() || args.path.to_string_lossy().ends_with('/');
@@ -92,6 +74,31 @@ fn json_report(ws: &Workspace, rel: &str, claims: &[SpecClaim]) -> String {
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// The workspace root (`root`, else the folder above PATH holding
+/// `agentops/` or `agentops.toml`, else `.`) and PATH relative to it; a usage
+/// failure (exit 2) is explained on stderr.
+pub(super) fn locate(path: &Path, root: Option<&Path>) -> Result<(PathBuf, String), ExitCode> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let asked = crate::workspace::resolve::normalize(&cwd.join(path));
+    let root = match root {
+        Some(r) => r.to_path_buf(),
+        None => discover(&asked).unwrap_or_else(|| PathBuf::from(".")),
+    };
+    if !root.is_dir() {
+        eprintln!("agentops-lsp: `{}` is not a folder", root.display());
+        return Err(ExitCode::from(2));
+    }
+    let Some(rel) = root_relative(&root, &cwd, path) else {
+        eprintln!(
+            "agentops-lsp: `{}` is outside the workspace `{}`",
+            path.display(),
+            root.display()
+        );
+        return Err(ExitCode::from(2));
+    };
+    Ok((root, rel))
 }
 
 /// The folder above `path` that holds `agentops/` or `agentops.toml`.

@@ -205,6 +205,29 @@ pub fn set_fields(
     Ok(edits)
 }
 
+/// `text` with `edits` (byte ranges in `text`, not overlapping) applied, as a
+/// client applies a `WorkspaceEdit`; `None` when a range is out of the text or
+/// splits a character, or two overlap.
+pub fn apply_edits(text: &str, edits: &[(TextRange, String)]) -> Option<String> {
+    let mut sorted: Vec<&(TextRange, String)> = edits.iter().collect();
+    sorted.sort_by_key(|(r, _)| (r.start, r.end));
+    let mut out =
+        String::with_capacity(text.len() + edits.iter().map(|(_, s)| s.len()).sum::<usize>());
+    let mut at = 0usize;
+    for (r, new) in sorted {
+        let (start, end) = (r.start as usize, r.end as usize);
+        if start < at || end < start {
+            return None;
+        }
+        out.push_str(text.get(at..start)?);
+        text.get(start..end)?;
+        out.push_str(new);
+        at = end;
+    }
+    out.push_str(text.get(at..)?);
+    Some(out)
+}
+
 fn add_frontmatter(ws: &Workspace, art: &Artifact, kind: &Kind) -> Vec<Action> {
     if art.frontmatter.is_some() || kind.fields.is_empty() {
         return Vec::new();
@@ -708,6 +731,38 @@ pub fn fix_folder_name(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edits_apply_in_order_and_refuse_bad_ranges() {
+        let text = "status: draft\né x\n";
+        let edits = vec![
+            (TextRange::from_usize(16, 17), "y".to_string()),
+            (TextRange::from_usize(8, 13), "Approved".to_string()),
+        ];
+        assert_eq!(
+            apply_edits(text, &edits).as_deref(),
+            Some("status: Approved\né y\n")
+        );
+        // Inside `é` (two bytes at 14..16), past the end, overlapping.
+        assert_eq!(
+            apply_edits(text, &[(TextRange::from_usize(15, 15), "z".into())]),
+            None
+        );
+        assert_eq!(
+            apply_edits(text, &[(TextRange::from_usize(40, 41), "z".into())]),
+            None
+        );
+        assert_eq!(
+            apply_edits(
+                text,
+                &[
+                    (TextRange::from_usize(0, 5), "a".into()),
+                    (TextRange::from_usize(3, 6), "b".into())
+                ]
+            ),
+            None
+        );
+    }
 
     #[test]
     fn dates_and_names() {

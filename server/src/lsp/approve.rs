@@ -2,7 +2,6 @@
 //! (the `by` argument, else the `agentops.approver` setting, else git's
 //! `user.name` in the root) and when, through `workspace/applyEdit`.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
@@ -14,21 +13,6 @@ use crate::features::approve;
 use super::guard::blocking;
 use super::phase_commands::{arg_str, arg_uri};
 use super::state::{State, read};
-
-/// git's `user.name` for the repository at `root`, if set.
-fn git_user(root: &Path) -> Option<String> {
-    let out = std::process::Command::new("git")
-        .args(["config", "user.name"])
-        .current_dir(root)
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    // The repository's config says it: one line, and not a novel.
-    let text = String::from_utf8(out.stdout).ok()?;
-    let name: String = text.lines().next()?.trim().chars().take(200).collect();
-    (out.status.success() && !name.is_empty()).then_some(name)
-}
 
 pub async fn approve(state: &Arc<State>, args: &[Value]) -> Result<Value> {
     let uri = arg_uri(args)?;
@@ -43,7 +27,7 @@ pub async fn approve(state: &Arc<State>, args: &[Value]) -> Result<Value> {
     let planned = blocking(move || {
         let who = by
             .or(setting)
-            .or_else(|| git_user(&root.path))
+            .or_else(|| crate::workspace::git::user_name(&root.path))
             .unwrap_or_default();
         let text = match open_text {
             Some(t) => t,

@@ -84,6 +84,15 @@ fn build_id() -> String {
 }
 
 impl CacheMode {
+    /// What a command's `--no-cache` asks for: off, else the default folder.
+    pub fn unless(no_cache: bool) -> CacheMode {
+        if no_cache {
+            CacheMode::Off
+        } else {
+            CacheMode::default_dir()
+        }
+    }
+
     /// `$AGENTOPS_LSP_CACHE`, else `$XDG_CACHE_HOME/agentops-lsp`, else `~/.cache/agentops-lsp`.
     pub fn default_dir() -> CacheMode {
         let dir = std::env::var_os("AGENTOPS_LSP_CACHE")

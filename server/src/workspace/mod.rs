@@ -5,6 +5,7 @@ mod classify;
 pub mod code_map;
 mod detect;
 pub mod fs;
+pub mod git;
 pub mod items;
 mod load;
 pub mod phases;
