@@ -21,6 +21,36 @@ vim.api.nvim_create_user_command("AgentopsApprove", function(args)
   agentops().approve(args.args)
 end, { nargs = "?", desc = "agentops: approve the current artifact, recording who (NAME, else git user.name) and when" })
 
+local NEW_KINDS = { "spec", "research", "plan" }
+
+vim.api.nvim_create_user_command("AgentopsNew", function(args)
+  local kind, title = args.args:match("^(%S+)%s*(.*)$")
+  if not kind or not vim.tbl_contains(NEW_KINDS, kind) then
+    vim.notify("agentops: usage: :AgentopsNew spec|research|plan TITLE", vim.log.levels.ERROR)
+    return
+  end
+  if title ~= "" then
+    agentops().new(kind, title)
+    return
+  end
+  vim.ui.input({ prompt = "Title of the new " .. kind .. ": " }, function(t)
+    if t and t ~= "" then
+      agentops().new(kind, t)
+    end
+  end)
+end, {
+  nargs = "+",
+  complete = function(lead, line)
+    if line:match("^%S+%s+%S+%s") then
+      return {}
+    end
+    return vim.tbl_filter(function(k)
+      return vim.startswith(k, lead)
+    end, NEW_KINDS)
+  end,
+  desc = "agentops: new spec, research or plan from the flavor's template, titled TITLE",
+})
+
 vim.api.nvim_create_user_command("AgentopsSpecs", function(args)
   agentops().specs(args.args)
 end, {

@@ -154,6 +154,47 @@ async function approve(d: Deps, args?: { uri?: string; by?: string }): Promise<A
   }
 }
 
+interface NewResult {
+  applied: boolean;
+  title?: string;
+  uri?: string | null;
+  reason?: string | null;
+}
+
+// "New Spec" / "New Research" / "New Plan": asks for a title, and the server creates the
+// artifact from its flavor's template (agentops.new) and shows it. The flavor is the
+// active file's when it is an artifact, else the first in use that has the kind.
+async function newArtifact(
+  d: Deps,
+  kind: "spec" | "research" | "plan",
+  args?: { title?: string; uri?: string },
+): Promise<NewResult | undefined> {
+  let title = args?.title;
+  if (title === undefined) {
+    title = await vscode.window.showInputBox({
+      title: `New ${kind}`,
+      prompt: `Title of the new ${kind}; it also names its file or folder`,
+      validateInput: (v) => (/[\p{L}\p{N}]/u.test(v) ? undefined : "a title needs a letter or digit"),
+    });
+    if (title === undefined) return undefined;
+  }
+  const doc = vscode.window.activeTextEditor?.document;
+  const uri = args?.uri ?? (doc?.uri.scheme === "file" ? doc.uri.toString() : undefined);
+  try {
+    const r = await executeCommand<NewResult>(d.client, "agentops.new", [{ kind, title: title.trim(), uri }]);
+    if (!r.applied) {
+      void vscode.window.showWarningMessage(`agentops: nothing created — ${r.reason ?? "nothing to do"}.`);
+    }
+    void d.tree.refresh();
+    d.statusBar.schedule(0);
+    return r;
+  } catch (e) {
+    if (args?.title !== undefined) throw e;
+    void vscode.window.showErrorMessage(describeError(e, `New ${kind}`));
+    return undefined;
+  }
+}
+
 async function showStatus(d: Deps): Promise<number> {
   await vscode.commands.executeCommand("agentops.status.focus");
   return (await d.tree.refresh()).length;
@@ -202,6 +243,11 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
     reg("agentops.editor.loadBundle", (args?: { name?: string }) => loadBundle(d, args)),
     reg("agentops.editor.advancePhase", (args?: { uri?: string }) => advancePhase(d, args)),
     reg("agentops.editor.approve", (args?: { uri?: string; by?: string }) => approve(d, args)),
+    reg("agentops.editor.newSpec", (args?: { title?: string; uri?: string }) => newArtifact(d, "spec", args)),
+    reg("agentops.editor.newResearch", (args?: { title?: string; uri?: string }) =>
+      newArtifact(d, "research", args),
+    ),
+    reg("agentops.editor.newPlan", (args?: { title?: string; uri?: string }) => newArtifact(d, "plan", args)),
     reg("agentops.editor.showStatus", () => showStatus(d)),
     reg("agentops.editor.refreshStatus", () => d.tree.refresh()),
     reg("agentops.editor.showSpecs", (args?: { uri?: string; pick?: boolean }) => showSpecs(d, args)),

@@ -520,7 +520,9 @@ pub fn create_kind(ws: &Workspace, art: &Artifact, kind_id: &str) -> Option<Acti
     })
 }
 
-/// The new artifact's path and text, unless that file exists.
+/// The new artifact's path and text, unless that file exists. It is seeded
+/// from the earlier phase it starts from: the work item's artifact of a
+/// prerequisite kind, else `from`.
 pub fn create_from_template(
     ws: &Workspace,
     from: &Artifact,
@@ -537,27 +539,52 @@ pub fn create_from_template(
     if ws.artifacts.contains_key(&path) || ws.root.join(&path).exists() {
         return None;
     }
-    let text = template_text(from, kind, &path, captures)?;
+    let seed = kind.seed.as_ref().and_then(|_| {
+        let source = seed_source(ws, from, kind)?;
+        let text = crate::workspace::read::repo_text(&ws.root, &source.path).ok()?;
+        Some(super::template::seed_from(ws, source, &text, &path))
+    });
+    let text = template_text(ws, from, kind, &path, captures, seed)?;
     Some((path, text))
+}
+
+/// What a new `kind` artifact starts from: the artifact of a prerequisite
+/// kind in `from`'s work item, else `from` itself (not of `kind`).
+fn seed_source<'w>(ws: &'w Workspace, from: &'w Artifact, kind: &Kind) -> Option<&'w Artifact> {
+    let items = ws.items();
+    let peers = items
+        .of(&from.path)
+        .map(|i| i.artifacts.clone())
+        .unwrap_or_default();
+    kind.prerequisites
+        .iter()
+        .find_map(|p| {
+            peers
+                .iter()
+                .filter_map(|path| ws.artifacts.get(path))
+                .find(|a| a.class.kind() == Some(p.kind.as_str()))
+        })
+        .or_else(|| (from.class.kind() != Some(kind.id.as_str())).then_some(from))
 }
 
 /// The text of a new `kind` artifact at `path`, made for the work of `from`.
 pub fn template_text(
+    ws: &Workspace,
     from: &Artifact,
     kind: &Kind,
     path: &str,
     captures: &[(String, String)],
+    seed: Option<String>,
 ) -> Option<String> {
-    let template = kind.template.as_ref()?;
-    let name = display_name(from, captures);
-    let mut vars: Vec<(String, String)> = captures.to_vec();
-    vars.push(("name".into(), name.clone()));
-    vars.push(("title".into(), name));
-    vars.push(("date".into(), today()));
-    let mut text = template.trim_start_matches('\n').to_string();
-    for (k, v) in &vars {
-        text = text.replace(&format!("{{{{{k}}}}}"), v);
-    }
+    let name = super::template::item_name(ws, from, captures);
+    let mut text = super::template::fill(
+        kind,
+        &super::template::Fill {
+            captures,
+            name,
+            seed,
+        },
+    )?;
     // Link back to where it came from, explicitly, when the kind links by field.
     for p in kind
         .prerequisites
@@ -588,35 +615,6 @@ fn set_template_field(text: &str, field: &str, value: &str) -> String {
         .collect();
     lines.push(format!("{field}: {value}"));
     format!("---\n{}{rest}", lines.join("\n"))
-}
-
-/// A human name for the work item: the title after its `Kind: ` prefix, else the captures.
-fn display_name(art: &Artifact, captures: &[(String, String)]) -> String {
-    if let Some(t) = art.title() {
-        let after = t
-            .text
-            .split_once(": ")
-            .map_or(t.text.as_str(), |(_, r)| r)
-            .trim();
-        if !after.is_empty() {
-            return after.to_string();
-        }
-    }
-    let raw = captures.first().map_or("", |(_, v)| v.as_str());
-    let words: Vec<&str> = raw
-        .split('-')
-        .skip_while(|w| w.chars().all(|c| c.is_ascii_digit()))
-        .collect();
-    words
-        .iter()
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_uppercase().chain(c).collect::<String>())
-                .unwrap_or_default()
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 pub fn flavor_base(ws: &Workspace, art: &Artifact) -> Option<String> {
@@ -736,7 +734,7 @@ mod tests {
     fn edits_apply_in_order_and_refuse_bad_ranges() {
         let text = "status: draft\né x\n";
         let edits = vec![
-            (TextRange::from_usize(16, 17), "y".to_string()),
+            (TextRange::from_usize(17, 18), "y".to_string()),
             (TextRange::from_usize(8, 13), "Approved".to_string()),
         ];
         assert_eq!(

@@ -1,7 +1,7 @@
-//! Code actions on a command line: run the bundle save or load it names,
+//! Code actions on a line: run the bundle save or load a command names,
 //! create the artifact the command asks for (the plan `/plan x-research.md`
 //! would write, through the phase action), open a file an argument names;
-//! and on a stale bundle, re-save it.
+//! on a stale bundle, re-save it; on a roadmap item, start its feature.
 
 use serde_json::{Value, json};
 
@@ -98,6 +98,12 @@ pub fn actions(ws: &Workspace, art: &Artifact, range: TextRange, uri: &str) -> V
         }
     }
     out.extend(resave(ws, art, range));
+    // An open roadmap item: start the feature it names.
+    out.extend(
+        super::start::item_actions(ws, art, range)
+            .into_iter()
+            .map(Run::Edit),
+    );
     out
 }
 

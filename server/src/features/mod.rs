@@ -16,4 +16,5 @@ pub mod routes;
 pub mod start;
 pub mod status;
 pub mod symbols;
+pub mod template;
 pub mod trace;

@@ -209,7 +209,7 @@ fn routed_text(
     path: &str,
     captures: &[(String, String)],
 ) -> Option<String> {
-    let body = template_text(from, kind, path, captures)?;
+    let body = template_text(ws, from, kind, path, captures, None)?;
     let title = from
         .title()
         .map_or_else(|| stem(&from.path), |t| t.text.clone());
@@ -242,32 +242,41 @@ fn routed_text(
     })
 }
 
-/// The source in a few sentences: its first essential section's first
-/// paragraph (the spec's Goal, the research's Problem Statement).
-fn summary(ws: &Workspace, art: &Artifact, text: &str) -> Option<String> {
+/// The source in a few sentences: the first paragraph of its first essential
+/// section that has one (the spec's Goal, the research's findings), else of
+/// its first section that has one, else of the text under its title.
+/// Template placeholders are no summary.
+pub(super) fn summary(ws: &Workspace, art: &Artifact, text: &str) -> Option<String> {
     let kind = ws.kind_of(art)?;
-    let section = kind
+    let essential = kind
         .essential_sections
         .iter()
         .filter(|id| id.as_str() != "title")
-        .find_map(|id| find_section(art, kind, id))
-        .or_else(|| art.sections.iter().find(|s| s.level > 1))?;
-    let body = TextRange::new(section.range.end, section.end).slice(text);
+        .filter_map(|id| find_section(art, kind, id));
+    let others = art.sections.iter().filter(|s| s.level > 1);
+    let title = art.title().into_iter();
+    let mut s = essential.chain(others).chain(title).find_map(|section| {
+        first_paragraph(TextRange::new(section.range.end, section.end).slice(text))
+    })?;
+    if s.chars().count() > MAX_SUMMARY {
+        s = s.chars().take(MAX_SUMMARY).collect::<String>() + "…";
+    }
+    Some(s)
+}
+
+/// The first paragraph of a section's body, up to its first sub-heading, as
+/// one line; its links (relative to the source) as their text only.
+fn first_paragraph(body: &str) -> Option<String> {
     let para: Vec<&str> = body
         .trim()
         .lines()
         .take_while(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(str::trim)
         .collect();
-    // Its links are relative to the source: keep their text only.
-    let mut s = strip_links(&para.join(" "));
-    if s.is_empty() {
-        return None;
-    }
-    if s.chars().count() > MAX_SUMMARY {
-        s = s.chars().take(MAX_SUMMARY).collect::<String>() + "…";
-    }
-    Some(s)
+    let s = strip_links(&para.join(" "));
+    let t = s.trim();
+    let placeholder = t.starts_with('[') && t.ends_with(']');
+    (!t.is_empty() && !placeholder).then(|| t.to_string())
 }
 
 /// `see [the plan](../plans/x.md)` → `see the plan`.

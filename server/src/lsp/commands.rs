@@ -23,6 +23,7 @@ pub const COMMANDS: &[&str] = &[
     "agentops.open",
     "agentops.route",
     "agentops.approve",
+    "agentops.new",
 ];
 
 /// Brings every open document's artifact up to date (reports reflect what
@@ -80,6 +81,9 @@ pub async fn execute(state: &Arc<State>, command: &str, args: &[Value]) -> Resul
         "agentops.open" => Ok(Some(super::bundle_commands::open(state, args).await?)),
         "agentops.route" => super::route::execute(state, args).await,
         "agentops.approve" => Ok(Some(super::approve::approve(state, args).await?)),
+        "agentops.new" => Ok(Some(
+            super::phase_commands::new_artifact(state, args).await?,
+        )),
         other => Err(Error::invalid_params(format!(
             "unknown command `{other}`; known: {}",
             COMMANDS.join(", ")

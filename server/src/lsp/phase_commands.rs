@@ -11,7 +11,7 @@ use tower_lsp_server::ls_types::Uri;
 use crate::features::actions::{self, Action};
 
 use super::guard::blocking;
-use super::state::{State, read};
+use super::state::{Root, State, read};
 
 /// The `uri` (and other string fields) of a command's first argument.
 pub fn arg_str<'a>(args: &'a [Value], key: &str) -> Option<&'a str> {
@@ -39,13 +39,28 @@ async fn apply(
     let Some((root, rel)) = super::analysis::locate(state, &uri) else {
         return Ok(json!({ "applied": false, "reason": "the file is not in a workspace folder" }));
     };
-    let st = state.clone();
-    let planned = blocking(move || {
-        let ws = read(&root.ws);
+    run(state, root, move |ws| {
         let Some(art) = ws.artifacts.get(&rel) else {
             return Err("the file is not an artifact".to_string());
         };
-        let action = pick(&ws, art)?;
+        pick(ws, art)
+    })
+    .await
+}
+
+/// Plans an action in `root`'s index and applies it through
+/// `workspace/applyEdit`; a created file is shown and announced.
+async fn run(
+    state: &Arc<State>,
+    root: Arc<Root>,
+    plan: impl FnOnce(&crate::workspace::Workspace) -> std::result::Result<Action, String>
+    + Send
+    + 'static,
+) -> Result<Value> {
+    let st = state.clone();
+    let planned = blocking(move || {
+        let ws = read(&root.ws);
+        let action = plan(&ws)?;
         let caps = st.caps();
         let edit = super::actions::workspace_edit(
             &ws,
@@ -60,7 +75,7 @@ async fn apply(
             actions::FileOp::Create { path, .. } => root.uri_of(path),
             _ => None,
         });
-        Ok((action.title, edit, created))
+        Ok::<_, String>((action.title, edit, created))
     })
     .await?;
     let (title, edit, created) = match planned {
@@ -82,13 +97,51 @@ async fn apply(
     }))
 }
 
+/// `agentops.new` `[{"kind": "spec", "title": "Magic link sign-in", "uri"?, "flavor"?}]`:
+/// new work from an editor's "New spec" / "New research" / "New plan".
+/// The root is the one holding `uri` (else the first); the flavor is
+/// `flavor`, else that of the document at `uri`, else the first in use
+/// that has the kind.
+pub async fn new_artifact(state: &Arc<State>, args: &[Value]) -> Result<Value> {
+    let bad = || {
+        Error::invalid_params(
+            "expected [{\"kind\": \"spec\", \"title\": \"…\", \"uri\"?: …, \"flavor\"?: …}]",
+        )
+    };
+    let kind = arg_str(args, "kind").ok_or_else(bad)?.to_string();
+    let title = arg_str(args, "title").ok_or_else(bad)?.to_string();
+    let flavor = arg_str(args, "flavor").map(str::to_string);
+    let uri: Option<Uri> = arg_str(args, "uri").and_then(|u| u.parse().ok());
+    super::commands::refresh_open(state).await;
+    let found = uri.as_ref().and_then(|u| super::analysis::locate(state, u));
+    let (root, rel) = match found {
+        Some((root, rel)) => (root, Some(rel)),
+        None => match super::publish::roots(state).into_iter().next() {
+            Some(root) => (root, None),
+            None => {
+                return Ok(json!({ "applied": false, "reason": "no workspace folder is open" }));
+            }
+        },
+    };
+    run(state, root, move |ws| {
+        let from = rel.as_deref().and_then(|r| ws.artifacts.get(r));
+        crate::features::start::new_work(ws, from, flavor.as_deref(), &kind, &title)
+    })
+    .await
+}
+
 pub async fn advance_phase(state: &Arc<State>, args: &[Value]) -> Result<Value> {
     let uri = arg_uri(args)?;
     apply(state, uri, |ws, art| {
-        actions::advance(ws, art).into_iter().next().ok_or_else(|| {
-            "nothing to advance: the work item's current phase has started, or has no template"
-                .to_string()
-        })
+        // On a roadmap, advancing is starting its next open feature.
+        actions::advance(ws, art)
+            .into_iter()
+            .next()
+            .or_else(|| crate::features::start::next_item(ws, art))
+            .ok_or_else(|| {
+                "nothing to advance: the work item's current phase has started, or has no template"
+                    .to_string()
+            })
     })
     .await
 }

@@ -57,6 +57,14 @@ pub fn check(def: &FlavorFile) -> Vec<String> {
                 kind.phase, kind.id
             ));
         }
+        if let Some(p) = kind.starts.as_deref()
+            && !phases.contains(p)
+        {
+            errors.push(format!(
+                "`{p}` (the phase kind `{}` starts) is not a declared phase",
+                kind.id
+            ));
+        }
         if kind.paths.is_empty() {
             errors.push(format!("`{}` has no paths", kind.id));
         }
@@ -114,6 +122,9 @@ pub fn check(def: &FlavorFile) -> Vec<String> {
                 "`{r}` (routes field of kind `{}`) is not one of its fields",
                 kind.id
             ));
+        }
+        if let Some(seed) = kind.seed.as_deref().filter(|s| *s != "body") {
+            section_ref(seed, "seed section", &mut errors);
         }
         for s in &kind.essential_sections {
             section_ref(s, "essential section", &mut errors);

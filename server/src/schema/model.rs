@@ -154,6 +154,18 @@ pub struct Kind {
     /// placeholders: title, name, date, topic, plus every path capture.
     #[serde(default)]
     pub template: Option<String>,
+    /// A phase id: this kind's checkbox items (a roadmap's features) are
+    /// pieces of work to start in that phase; a code action on an open item
+    /// creates the phase's first artifact, titled from the item.
+    #[serde(default)]
+    pub starts: Option<String>,
+    /// Where a new artifact made from the template receives what it starts
+    /// from (the words of `/shape-spec <idea>`, a roadmap item, the previous
+    /// phase's summary): the first whole-line `[placeholder]` of this section
+    /// of the template, or of the whole template with `"body"`. None: the
+    /// template is filled with names and dates only.
+    #[serde(default)]
+    pub seed: Option<String>,
     /// How much of the template a file must show before the template's
     /// checks apply at their own severity; below it they are notes.
     #[serde(default)]

@@ -143,17 +143,27 @@ function M.status(cb)
   end)
 end
 
+-- What an applying command answered, said: `ok(r)` when applied (nothing when nil), else
+-- `refused` with the server's reason; then `cb(r)`.
+local function answered(r, ok, refused, cb)
+  if r and r.applied then
+    if ok then
+      notify(ok())
+    end
+  else
+    notify(refused .. " — " .. tostring(r and r.reason or "nothing to do"), vim.log.levels.WARN)
+  end
+  if cb then
+    cb(r)
+  end
+end
+
 -- :AgentopsAdvance — the current artifact's work item one phase forward.
 function M.advance(cb)
   return execute("agentops.advancePhase", { { uri = current_uri() } }, function(r)
-    if r and r.applied then
-      notify("advanced" .. (r.reason and r.reason ~= vim.NIL and (" — " .. r.reason) or ""))
-    else
-      notify("not advanced — " .. tostring(r and r.reason or "nothing to do"), vim.log.levels.WARN)
-    end
-    if cb then
-      cb(r)
-    end
+    answered(r, function()
+      return "advanced" .. (r.reason and r.reason ~= vim.NIL and (" — " .. r.reason) or "")
+    end, "not advanced", cb)
   end)
 end
 
@@ -163,14 +173,24 @@ end
 function M.approve(by, cb)
   local by_arg = (by and by ~= "") and by or nil
   return execute("agentops.approve", { { uri = current_uri(), by = by_arg } }, function(r)
-    if r and r.applied then
-      notify("approved by " .. tostring(r.approved_by) .. " at " .. tostring(r.approved_at))
-    else
-      notify("not approved — " .. tostring(r and r.reason or "nothing to do"), vim.log.levels.WARN)
-    end
-    if cb then
-      cb(r)
-    end
+    answered(r, function()
+      return "approved by " .. tostring(r.approved_by) .. " at " .. tostring(r.approved_at)
+    end, "not approved", cb)
+  end)
+end
+
+-- :AgentopsNew spec|research|plan TITLE — new work from the flavor's template
+-- (agentops.new): the current buffer's flavor when it is an artifact, else the first in
+-- use that has the kind; the server shows the created file and says what it created.
+function M.new(kind, title, cb)
+  local params = { kind = kind, title = title }
+  local uri = current_uri()
+  if uri ~= nil and vim.startswith(uri, "file://") then
+    params.uri = uri
+  end
+  -- Applied: the server's own message names the file it created.
+  return execute("agentops.new", { params }, function(r)
+    answered(r, nil, "nothing created", cb)
   end)
 end
 
