@@ -568,7 +568,7 @@ fn set_template_field(text: &str, field: &str, value: &str) -> String {
 }
 
 /// A human name for the work item: the title after its `Kind: ` prefix, else the captures.
-fn display_name(art: &Artifact, captures: &[(String, String)]) -> String {
+pub(crate) fn display_name(art: &Artifact, captures: &[(String, String)]) -> String {
     if let Some(t) = art.title() {
         let after = t
             .text
