@@ -1170,6 +1170,17 @@ async fn route_to_ops_creates_the_research_with_a_back_link() {
         }
     };
     apply(&edit);
+    // Then said, like every file the server creates.
+    let said = loop {
+        let msg = h.inbox.recv().await.unwrap();
+        if msg.method() == "window/showMessage" {
+            break msg.params().unwrap()["message"].clone();
+        }
+    };
+    assert_eq!(
+        said,
+        "agentops: Route to infrastructure-ops — created notification-system-research.md; open and save it to keep it"
+    );
     let created = std::fs::read_to_string(h.path(target)).unwrap();
     assert!(created.starts_with("---\n"), "{created}");
     assert!(
