@@ -398,3 +398,44 @@ fn the_examples_findings_with_a_quick_fix() {
         ]
     );
 }
+
+#[test]
+fn a_section_moved_to_the_end_and_an_ambiguous_list_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = "agentops/infrastructure-ops/research/cache-research.md";
+    // No final newline: the moved section must still start on its own line.
+    let text = "---\nstatus: complete\n---\n# Research: Cache\n\n## Next Steps\n- Plan it 😀\n\n## Problem Statement\np\n\n## Scope\ns\n\n## Key Findings\nk\n\n## Recommended Approach\nr\n\n## Open Questions\no\n\n## References\n- x";
+    write(dir.path(), &[(path, text)]);
+    assert!(check(dir.path()).contains("section-order"));
+    run_fix(dir.path(), path, "Move `Next Steps` after `References`");
+    let moved = std::fs::read_to_string(dir.path().join(path)).unwrap();
+    assert!(
+        moved.ends_with("## References\n- x\n\n## Next Steps\n- Plan it 😀\n"),
+        "{moved}"
+    );
+    assert!(
+        moved.contains("# Research: Cache\n\n## Problem Statement\n"),
+        "{moved}"
+    );
+    assert!(!check(dir.path()).contains("section-order"));
+
+    // Two lists open: which one the `]` belongs to is a guess, so no fix.
+    let plan = "agentops/infrastructure-ops/plans/cache-plan.md";
+    write(
+        dir.path(),
+        &[(
+            plan,
+            "---\nstatus: Draft\ntags: [a, b\nowners: [c\n---\n# Implementation Plan: Cache\n",
+        )],
+    );
+    let mut ws = Workspace::new(dir.path());
+    workspace::scan(&mut ws, &CacheMode::Off);
+    let t = std::fs::read_to_string(dir.path().join(plan)).unwrap();
+    let all = fixes::fixes(&ws, ws.artifacts.get(plan).unwrap(), &t);
+    assert!(
+        !all.iter()
+            .any(|f| f.action.fixes.contains(&"frontmatter-invalid")),
+        "{:?}",
+        all.iter().map(|f| &f.action.title).collect::<Vec<_>>()
+    );
+}
