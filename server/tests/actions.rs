@@ -3,8 +3,11 @@
 
 use std::path::Path;
 
+mod common;
+
 use agentops_lsp::cli::output;
 use agentops_lsp::features::actions::{self, FileOp};
+use agentops_lsp::features::fixes;
 use agentops_lsp::rules;
 use agentops_lsp::workspace::{self, CacheMode, Workspace};
 
@@ -38,6 +41,11 @@ fn run(root: &Path, path: &str, prefix: &str) {
                 all.iter().map(|a| &a.title).collect::<Vec<_>>()
             )
         });
+    apply(root, a);
+}
+
+/// Applies an action's file operations to the workspace at `root`.
+fn apply(root: &Path, a: &actions::Action) {
     for op in &a.ops {
         match op {
             FileOp::Create { path, text } => {
@@ -209,4 +217,225 @@ fn a_status_its_boxes_contradict_is_set_to_what_they_say() {
         "{text}"
     );
     assert!(!check(dir.path()).contains("phase-status-mismatch"));
+}
+
+/// Runs the quick fix titled `prefix` for the finding at byte `at` of `path`.
+fn run_fix(root: &Path, path: &str, prefix: &str) {
+    let mut ws = Workspace::new(root);
+    workspace::scan(&mut ws, &CacheMode::Off);
+    let text = std::fs::read_to_string(root.join(path)).unwrap();
+    let art = ws.artifacts.get(path).unwrap();
+    let all = fixes::fixes(&ws, art, &text);
+    let f = all
+        .iter()
+        .find(|f| f.action.title.starts_with(prefix))
+        .unwrap_or_else(|| {
+            panic!(
+                "no `{prefix}` among {:?}",
+                all.iter().map(|f| &f.action.title).collect::<Vec<_>>()
+            )
+        });
+    assert!(f.preferred, "{prefix}: not preferred");
+    apply(root, &f.action);
+}
+
+fn example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/my-startup"),
+        dir.path(),
+    );
+    dir
+}
+
+/// Each quick fix applied to the example removes its finding and adds none.
+#[test]
+fn quick_fixes_clear_the_examples_findings() {
+    let dir = example();
+    let root = dir.path();
+    let before = check(root);
+    let infra = "agentops/infrastructure-ops";
+    let steps: [(&str, &str, &str); 4] = [
+        (
+            "plans/k8s-upgrade-plan.md",
+            "Change link to `../research/k8s-upgrade-research.md`",
+            "k8s-upgrade-reserch",
+        ),
+        (
+            "plans/dr-plan.md",
+            "Close the list: `tags: [dr, backup]`",
+            "flow sequence",
+        ),
+        (
+            "research/monitoring-strategy-research.md",
+            "Move `Scope` before `Key Findings`",
+            "section-order",
+        ),
+        (
+            "research/disaster-recovery-research.md",
+            "Unlink `rollback plan`",
+            "rollback-plan",
+        ),
+    ];
+    let mut expected = before.clone();
+    for (path, title, gone) in steps {
+        if title.starts_with("Unlink") {
+            // Nothing near `#rollback-plan`: the fix is offered, not preferred.
+            let mut ws = Workspace::new(root);
+            workspace::scan(&mut ws, &CacheMode::Off);
+            let p = format!("{infra}/{path}");
+            let text = std::fs::read_to_string(root.join(&p)).unwrap();
+            let all = fixes::fixes(&ws, ws.artifacts.get(&p).unwrap(), &text);
+            let f = all
+                .iter()
+                .find(|f| f.action.title.starts_with(title))
+                .unwrap();
+            assert!(!f.preferred);
+            apply(root, &f.action);
+        } else {
+            run_fix(root, &format!("{infra}/{path}"), title);
+        }
+        expected = expected
+            .lines()
+            .filter(|l| !l.contains(gone))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let now = check(root);
+        let findings = |s: &str| s.lines().filter(|l| l.contains(": ")).count();
+        assert_eq!(
+            findings(&now),
+            findings(&expected),
+            "after `{title}`:\n{now}"
+        );
+    }
+    let moved = std::fs::read_to_string(
+        root.join(format!("{infra}/research/monitoring-strategy-research.md")),
+    )
+    .unwrap();
+    let scope = moved.find("## Scope").unwrap();
+    assert!(scope < moved.find("## Key Findings").unwrap());
+    assert!(moved.find("## Problem Statement").unwrap() < scope);
+    assert!(moved.contains("## References"), "{moved}");
+}
+
+#[test]
+fn a_missing_title_is_inserted_from_the_work_item() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = "agentops/product-dev/specs/2025-10-20-saved-search/spec.md";
+    let body = SPEC.trim_start_matches("# Specification: Search\n\n");
+    write(
+        dir.path(),
+        &[(path, &format!("---\nstatus: Draft\n---\n\n{body}"))],
+    );
+    assert!(check(dir.path()).contains("title-missing"));
+    run_fix(
+        dir.path(),
+        path,
+        "Insert title `# Specification: Saved Search`",
+    );
+    let text = std::fs::read_to_string(dir.path().join(path)).unwrap();
+    assert!(
+        text.starts_with("---\nstatus: Draft\n---\n\n# Specification: Saved Search\n\n## Goal\n"),
+        "{text}"
+    );
+    assert!(!check(dir.path()).contains("title-missing"));
+}
+
+#[test]
+fn a_misspelled_heading_anchor_is_corrected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = "agentops/product-dev/specs/2025-10-20-search/spec.md";
+    let spec = SPEC.replace(
+        "## Goal\n",
+        "## Goal\n\nSee [the stories](#user-storys) — é ü.\n",
+    );
+    write(dir.path(), &[(path, &spec)]);
+    assert!(check(dir.path()).contains("link-broken"));
+    run_fix(dir.path(), path, "Change link to `#user-stories`");
+    assert!(!check(dir.path()).contains("link-broken"));
+}
+
+/// How many of the example's findings a quick fix resolves (docs/rules.md says it).
+#[test]
+fn the_examples_findings_with_a_quick_fix() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/my-startup")
+        .canonicalize()
+        .unwrap();
+    let mut ws = Workspace::new(&root);
+    workspace::scan(&mut ws, &CacheMode::Off);
+    let found = rules::check_workspace(&ws);
+    let fixed: Vec<&str> = found
+        .iter()
+        .filter(|d| {
+            let Some(art) = ws.artifacts.get(&d.path) else {
+                return false;
+            };
+            let text = std::fs::read_to_string(root.join(&d.path)).unwrap();
+            let touches =
+                |r: agentops_lsp::text::TextRange| r.start <= d.range.end && d.range.start <= r.end;
+            actions::actions(&ws, art, &text)
+                .iter()
+                .any(|a| a.fixes.contains(&d.code))
+                || fixes::fixes(&ws, art, &text)
+                    .iter()
+                    .any(|f| f.action.fixes.contains(&d.code) && touches(f.at))
+        })
+        .map(|d| d.code)
+        .collect();
+    let all: Vec<(&str, &str)> = found.iter().map(|d| (d.code, d.path.as_str())).collect();
+    assert_eq!(found.len(), 8, "{all:?}");
+    assert_eq!(
+        fixed,
+        [
+            "frontmatter-invalid",
+            "link-broken",
+            "frontmatter-invalid-value",
+            "link-broken",
+            "section-order",
+            "phase-status-mismatch",
+            "section-missing"
+        ]
+    );
+}
+
+#[test]
+fn a_section_moved_to_the_end_and_an_ambiguous_list_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = "agentops/infrastructure-ops/research/cache-research.md";
+    // No final newline: the moved section must still start on its own line.
+    let text = "---\nstatus: complete\n---\n# Research: Cache\n\n## Next Steps\n- Plan it 😀\n\n## Problem Statement\np\n\n## Scope\ns\n\n## Key Findings\nk\n\n## Recommended Approach\nr\n\n## Open Questions\no\n\n## References\n- x";
+    write(dir.path(), &[(path, text)]);
+    assert!(check(dir.path()).contains("section-order"));
+    run_fix(dir.path(), path, "Move `Next Steps` after `References`");
+    let moved = std::fs::read_to_string(dir.path().join(path)).unwrap();
+    assert!(
+        moved.ends_with("## References\n- x\n\n## Next Steps\n- Plan it 😀\n"),
+        "{moved}"
+    );
+    assert!(
+        moved.contains("# Research: Cache\n\n## Problem Statement\n"),
+        "{moved}"
+    );
+    assert!(!check(dir.path()).contains("section-order"));
+
+    // Two lists open: which one the `]` belongs to is a guess, so no fix.
+    let plan = "agentops/infrastructure-ops/plans/cache-plan.md";
+    write(
+        dir.path(),
+        &[(
+            plan,
+            "---\nstatus: Draft\ntags: [a, b\nowners: [c\n---\n# Implementation Plan: Cache\n",
+        )],
+    );
+    let mut ws = Workspace::new(dir.path());
+    workspace::scan(&mut ws, &CacheMode::Off);
+    let t = std::fs::read_to_string(dir.path().join(plan)).unwrap();
+    let all = fixes::fixes(&ws, ws.artifacts.get(plan).unwrap(), &t);
+    assert!(
+        !all.iter()
+            .any(|f| f.action.fixes.contains(&"frontmatter-invalid")),
+        "{:?}",
+        all.iter().map(|f| &f.action.title).collect::<Vec<_>>()
+    );
 }

@@ -1170,6 +1170,17 @@ async fn route_to_ops_creates_the_research_with_a_back_link() {
         }
     };
     apply(&edit);
+    // Then said, like every file the server creates.
+    let said = loop {
+        let msg = h.inbox.recv().await.unwrap();
+        if msg.method() == "window/showMessage" {
+            break msg.params().unwrap()["message"].clone();
+        }
+    };
+    assert_eq!(
+        said,
+        "agentops: Route to infrastructure-ops — created notification-system-research.md; open and save it to keep it"
+    );
     let created = std::fs::read_to_string(h.path(target)).unwrap();
     assert!(created.starts_with("---\n"), "{created}");
     assert!(
@@ -1257,4 +1268,100 @@ async fn link_completion_offers_paths_then_headings() {
         labels.contains(&"recommended-approach".to_string()),
         "{labels:?}"
     );
+}
+
+/// Messages from the server until (and with) the first request `method`.
+async fn until(h: &mut Harness, method: &str) -> Vec<Request> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let mut seen = Vec::new();
+    loop {
+        let msg = tokio::time::timeout_at(deadline, h.inbox.recv())
+            .await
+            .unwrap_or_else(|_| panic!("no {method}"))
+            .unwrap();
+        let done = msg.method() == method;
+        seen.push(msg);
+        if done {
+            return seen;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lenses_are_refreshed_when_a_phase_moves_not_on_prose() {
+    let caps = json!({"workspace": {"codeLens": {"refreshSupport": true}}});
+    let mut h = Harness::start(caps).await;
+    h.indexed().await;
+    until(&mut h, "workspace/codeLens/refresh").await;
+    let rel = "agentops/product-dev/specs/2025-11-07-payment-integration/tasks.md";
+    let u = h.open(rel).await;
+    let text = std::fs::read_to_string(h.path(rel)).unwrap();
+    let prose = format!("{text}\nA note on [retries](retries.md).\n");
+    h.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": prose}]}),
+    )
+    .await;
+    h.diagnostics_for(&u, |p| p["version"] == 2).await;
+    let status = prose.replacen("status: complete", "status: in progress", 1);
+    assert_ne!(status, prose);
+    h.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 3}, "contentChanges": [{"text": status}]}),
+    )
+    .await;
+    let seen = until(&mut h, "workspace/codeLens/refresh").await;
+    // The one refresh is the status edit's: the prose edit asked for none.
+    assert!(
+        seen.iter()
+            .any(|m| m.method() == "textDocument/publishDiagnostics"
+                && m.params().is_some_and(|p| p["version"] == 3)),
+        "{seen:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_action_right_after_an_edit_sees_the_new_text() {
+    let mut h = Harness::start(serde_json::from_str(RESOURCE_OPS).unwrap()).await;
+    h.indexed().await;
+    let rel = "agentops/infrastructure-ops/plans/k8s-upgrade-plan.md";
+    let u = h.open(rel).await;
+    let text = std::fs::read_to_string(h.path(rel)).unwrap();
+    // A line of multi-byte text above the link moves it, in bytes and in UTF-16.
+    let changed = text.replacen("## Overview\n", "## Overview\n\nÉtape — 段階 😀\n", 1);
+    assert_ne!(changed, text);
+    h.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": changed}]}),
+    )
+    .await;
+    let (line, col) = changed
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| {
+            l.find("../research/k8s-upgrade-reserch.md")
+                .map(|c| (i, l[..c].encode_utf16().count()))
+        })
+        .unwrap();
+    let at = json!({"line": line, "character": col});
+    let diag = json!({"range": {"start": at, "end": at}, "code": "link-broken", "message": "x"});
+    let r = h
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": u}, "range": {"start": at, "end": at},
+                   "context": {"diagnostics": [diag]}}),
+        )
+        .await;
+    let actions = r.result().unwrap().as_array().cloned().unwrap();
+    let fix = titled(
+        &actions,
+        "Change link to `../research/k8s-upgrade-research.md`",
+    );
+    assert_eq!(fix["isPreferred"], true, "{fix}");
+    let edit = &fix["edit"]["documentChanges"][0]["edits"][0];
+    assert_eq!(edit["range"]["start"]["line"], line, "{edit}");
+    assert_eq!(edit["range"]["start"]["character"], col, "{edit}");
+    assert_eq!(edit["newText"], "../research/k8s-upgrade-research.md");
+    // Unlinking is offered too, never preferred.
+    assert_eq!(titled(&actions, "Unlink")["isPreferred"], false);
 }

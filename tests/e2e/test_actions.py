@@ -58,3 +58,40 @@ async def test_code_lens_and_status(vscode: AgentopsClient):
     with pytest.raises(JsonRpcException) as err:
         await c.workspace_execute_command_async(types.ExecuteCommandParams(command="agentops.noSuchCommand"))
     assert err.value.code == INVALID_PARAMS
+
+
+K8S_PLAN = "agentops/infrastructure-ops/plans/k8s-upgrade-plan.md"
+DR_PLAN = "agentops/infrastructure-ops/plans/dr-plan.md"
+MONITORING_RESEARCH = "agentops/infrastructure-ops/research/monitoring-strategy-research.md"
+
+
+@pytest.mark.parametrize(
+    "rel,code,title",
+    [
+        (K8S_PLAN, "link-broken", "Change link to `../research/k8s-upgrade-research.md`"),
+        (DR_PLAN, "frontmatter-invalid", "Close the list: `tags: [dr, backup]`"),
+        (MONITORING_RESEARCH, "section-order", "Move `Scope` before `Key Findings`"),
+    ],
+)
+async def test_the_preferred_quick_fix_clears_a_planted_defect(any_encoding: AgentopsClient, rel, code, title):
+    """The example's defects get their one obvious fix where they are reported,
+    marked preferred and attached to that diagnostic, in every encoding."""
+    c = any_encoding
+    uri = c.open(rel)
+    [diag] = [d for d in await c.diagnostics_of(uri, 1) if d.code == code]
+    actions = await c.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diag.range,
+            context=types.CodeActionContext(diagnostics=[diag]),
+        )
+    )
+    preferred = [a for a in actions if isinstance(a, types.CodeAction) and a.is_preferred]
+    assert [a.title for a in preferred] == [title], [a.title for a in actions]
+    [fix] = preferred
+    assert [d.code for d in fix.diagnostics] == [code]
+    [change] = fix.edit.document_changes
+    # The edits are simultaneous: applied one by one from the end of the text.
+    edits = sorted(change.edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True)
+    v = c.edit(uri, *[(e.range, e.new_text) for e in edits])
+    assert code not in [d.code for d in await c.diagnostics_of(uri, v)]

@@ -9,6 +9,7 @@ pub mod command_actions;
 pub mod command_hover;
 pub mod complete_links;
 pub mod completion;
+pub mod fixes;
 pub mod folding;
 pub mod hover;
 pub mod rename;

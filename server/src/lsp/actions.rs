@@ -107,7 +107,9 @@ pub fn workspace_edit(
     })
 }
 
-/// Code actions for an open document, each carrying its edit.
+/// Code actions for an open document, each carrying its edit; None when the
+/// index holds another text of it than `text` (an edit came in meanwhile):
+/// actions are only ever computed from the artifact of the text they edit.
 pub fn code_actions(
     state: &Arc<State>,
     root: &Root,
@@ -115,13 +117,16 @@ pub fn code_actions(
     text: &str,
     range: Range,
     context: &CodeActionContext,
-) -> Vec<CodeActionOrCommand> {
+) -> Option<Vec<CodeActionOrCommand>> {
     let enc = state.enc();
     let resource_ops = state.caps().resource_ops;
     let ws = super::state::read(&root.ws);
     let Some(art) = ws.artifacts.get(rel) else {
-        return Vec::new();
+        return Some(Vec::new());
     };
+    if art.hash != xxhash_rust::xxh3::xxh3_64(text.as_bytes()) {
+        return None;
+    }
     let mut found: Vec<Action> = actions::actions(&ws, art, text);
     let bytes = crate::text::TextRange::new(
         convert::offset(&art.lines, range.start, enc),
@@ -204,9 +209,28 @@ pub fn code_actions(
         }));
     }
     let only = context.only.as_ref();
+    let lines = &art.lines;
+    let bytes_of = |r: Range| {
+        crate::text::TextRange::new(
+            convert::offset(lines, r.start, enc),
+            convert::offset(lines, r.end, enc),
+        )
+    };
+    let touches =
+        |a: crate::text::TextRange, b: crate::text::TextRange| a.start <= b.end && b.start <= a.end;
+    // Fixes bound to a finding: offered where it is, resolving the findings
+    // of their code there; preferred only when they have one reading.
+    let placed: Vec<(Action, Option<crate::text::TextRange>, bool)> =
+        crate::features::fixes::fixes(&ws, art, text)
+            .into_iter()
+            .filter(|f| touches(f.at, bytes))
+            .map(|f| (f.action, Some(f.at), f.preferred))
+            .collect();
     found
         .into_iter()
-        .filter_map(|a| {
+        .map(|a| (a, None, true))
+        .chain(placed)
+        .filter_map(|(a, at, preferred)| {
             let kind = match a.kind {
                 ActionKind::QuickFix => CodeActionKind::QUICKFIX,
                 ActionKind::Refactor => CodeActionKind::REFACTOR,
@@ -219,17 +243,19 @@ pub fn code_actions(
                 .diagnostics
                 .iter()
                 .filter(|d| matches!(&d.code, Some(NumberOrString::String(c)) if a.fixes.contains(&c.as_str())))
+                .filter(|d| at.is_none_or(|at| touches(at, bytes_of(d.range))))
                 .cloned()
                 .collect();
             Some(CodeActionOrCommand::CodeAction(CodeAction {
                 title: a.title,
                 kind: Some(kind),
-                is_preferred: Some(!diagnostics.is_empty()),
+                is_preferred: Some(preferred && !diagnostics.is_empty()),
                 diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
                 edit: Some(edit),
                 ..Default::default()
             }))
         })
         .chain(commands)
-        .collect()
+        .collect::<Vec<_>>()
+        .into()
 }

@@ -46,6 +46,27 @@ impl Analyzed {
     }
 }
 
+impl Analyzed {
+    /// Whether the change moved a phase: the artifact appeared, or its own
+    /// state (status, checkboxes, placeholders; what the lens and timeline
+    /// show of it) changed. Typing prose moves none.
+    pub fn moves_phase(&self) -> bool {
+        let ws = read(&self.root.ws);
+        let state = |a: &Artifact| {
+            let kind = ws.kind_of(a)?;
+            Some(crate::workspace::phases::artifact_state(a, kind))
+        };
+        match (self.old.as_ref(), ws.artifacts.get(&self.rel)) {
+            (Some(old), Some(new)) => {
+                old.class.kind() != new.class.kind() || state(old) != state(new)
+            }
+            (None, Some(new)) => new.class.kind().is_some(),
+            (Some(old), None) => old.class.kind().is_some(),
+            (None, None) => false,
+        }
+    }
+}
+
 /// The root and root-relative path of a document, discovering a root when
 /// the client opened no folder.
 pub fn locate(state: &State, uri: &Uri) -> Option<(Arc<Root>, String)> {

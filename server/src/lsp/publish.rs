@@ -41,6 +41,18 @@ pub fn schedule(state: Arc<State>, uri: Uri, version: i32, delay_ms: u64) {
 pub async fn after_change(state: &Arc<State>, done: Analyzed) {
     let (root, rel) = (done.root.clone(), done.rel.clone());
     publish(state, &root, vec![rel]).await;
+    let Ok((done, moved)) = blocking(move || {
+        let moved = done.moves_phase();
+        (done, moved)
+    })
+    .await
+    else {
+        return;
+    };
+    // Lenses show phases: asked again when one moved, not on every keystroke.
+    if moved {
+        refresh_lenses(state).await;
+    }
     let Ok(dependents) = blocking(move || done.dependents()).await else {
         return;
     };

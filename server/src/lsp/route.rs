@@ -35,6 +35,7 @@ pub async fn execute(state: &Arc<State>, args: &[Value]) -> Result<Option<Value>
             "the client cannot create files (workspace edits with resource operations)",
         ));
     }
+    let title = format!("Route to {flavor}");
     let st = state.clone();
     let open = state.open_texts(&root);
     let (edit, created) = blocking(move || {
@@ -60,6 +61,10 @@ pub async fn execute(state: &Arc<State>, args: &[Value]) -> Result<Option<Value>
         Ok(r) => (r.applied, r.failure_reason),
         Err(reason) => (false, Some(reason)),
     };
+    // Shown and said like every file the server creates.
+    if applied {
+        super::created::after_create(state, Some(&created), &title).await;
+    }
     Ok(Some(
         json!({ "applied": applied, "uri": created.as_str(), "reason": reason }),
     ))

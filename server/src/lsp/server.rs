@@ -551,20 +551,27 @@ impl LanguageServer for Backend {
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         guard(self.client(), "textDocument/codeAction", async {
             let uri = params.text_document.uri;
-            let Some((root, rel)) = self.fresh(&uri).await else {
-                return Ok(None);
-            };
-            let Some(text) = self.state.docs.get(&uri).map(|d| d.text()) else {
-                return Ok(None);
-            };
-            let st = self.state.clone();
-            let (range, context) = (params.range, params.context);
-            blocking(move || {
-                Some(super::actions::code_actions(
-                    &st, &root, &rel, &text, range, &context,
-                ))
-            })
-            .await
+            // An edit may land between bringing the index up to date and
+            // reading the text: then the index is brought up to date again
+            // (a few times; a client typing that fast gets no actions).
+            for _ in 0..3 {
+                let Some((root, rel)) = self.fresh(&uri).await else {
+                    return Ok(None);
+                };
+                let Some(text) = self.state.docs.get(&uri).map(|d| d.text()) else {
+                    return Ok(None);
+                };
+                let st = self.state.clone();
+                let (range, context) = (params.range, params.context.clone());
+                let found = blocking(move || {
+                    super::actions::code_actions(&st, &root, &rel, &text, range, &context)
+                })
+                .await?;
+                if found.is_some() {
+                    return Ok(found);
+                }
+            }
+            Ok(None)
         })
         .await
     }

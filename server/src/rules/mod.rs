@@ -12,7 +12,7 @@ mod markers;
 mod paths;
 mod phases;
 mod routes;
-mod sections;
+pub mod sections;
 mod status;
 
 pub use crate::text::closest;

@@ -24,7 +24,7 @@ pub fn check(art: &Artifact, kind: &Kind, sink: &mut Sink) {
     let found = matched(art, kind);
     missing(art, kind, &found, sink);
     if kind.ordered {
-        order(art, kind, &found, sink);
+        order(art, kind, sink);
     }
     if kind.extra_sections == ExtraSections::Report {
         unexpected(art, kind, &found, sink);
@@ -125,15 +125,30 @@ fn missing(art: &Artifact, kind: &Kind, found: &[(usize, usize)], sink: &mut Sin
     }
 }
 
-/// Reports the fewest headings that, moved, would restore the declared order
-/// (those outside a longest increasing run), each among its siblings.
 /// Matched sections sharing one parent, in document order.
 type Siblings<'k> = (Option<&'k str>, Vec<(usize, usize)>);
 
-fn order(art: &Artifact, kind: &Kind, found: &[(usize, usize)], sink: &mut Sink) {
+/// A section out of its declared order, and where it belongs: before the
+/// kept sibling `before` (earlier in the document) or else after the kept
+/// sibling `after` (later in it). Indices into `art.sections` and
+/// `kind.sections`; shared by the rule and its quick fix (`features/fixes.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Misplaced {
+    pub node: usize,
+    pub section: usize,
+    /// (node, section) of the sibling it should come before.
+    pub before: Option<(usize, usize)>,
+    /// (node, section) of the sibling it should come after.
+    pub after: Option<(usize, usize)>,
+}
+
+/// The fewest headings that, moved, would restore the declared order
+/// (those outside a longest increasing run), each among its siblings.
+pub fn misplaced(art: &Artifact, kind: &Kind) -> Vec<Misplaced> {
+    let found = matched(art, kind);
     let mut groups: Vec<Siblings> = Vec::new();
     let mut seen: Vec<usize> = Vec::new();
-    for &(si, ni) in found {
+    for &(si, ni) in &found {
         // A section repeated later (a check re-run after design) is not out
         // of order: only its first occurrence has a place in the order.
         if seen.contains(&si) {
@@ -150,36 +165,53 @@ fn order(art: &Artifact, kind: &Kind, found: &[(usize, usize)], sink: &mut Sink)
             None => groups.push((parent, vec![(si, ni)])),
         }
     }
+    let mut out = Vec::new();
     for (_, group) in groups {
         let keys: Vec<usize> = group.iter().map(|&(s, _)| s).collect();
         let keep = longest_increasing(&keys);
+        let kept: Vec<(usize, usize)> =
+            keep.iter().filter_map(|&k| group.get(k).copied()).collect();
         for (i, &(si, ni)) in group.iter().enumerate() {
             if keep.contains(&i) {
                 continue;
             }
-            let (Some(node), Some(sec)) = (art.sections.get(ni), kind.sections.get(si)) else {
-                continue;
-            };
-            let kept: Vec<(usize, usize)> =
-                keep.iter().filter_map(|&k| group.get(k).copied()).collect();
             // Too late: a kept section before it in the document belongs after it.
-            let belongs_after = kept
+            let before = kept
                 .iter()
                 .find(|&&(s, n)| n < ni && s > si)
-                .and_then(|&(s, _)| kind.sections.get(s));
+                .map(|&(s, n)| (n, s));
             // Too early: a kept section after it in the document belongs before it.
-            let belongs_before = kept
+            let after = kept
                 .iter()
                 .rev()
                 .find(|&&(s, n)| n > ni && s < si)
-                .and_then(|&(s, _)| kind.sections.get(s));
-            let msg = match (belongs_after, belongs_before) {
-                (Some(b), _) => format!("`{}` should come before `{}`", sec.heading, b.heading),
-                (None, Some(a)) => format!("`{}` should come after `{}`", sec.heading, a.heading),
-                (None, None) => format!("`{}` is out of order", sec.heading),
-            };
-            sink.push("section-order", node.range, msg);
+                .map(|&(s, n)| (n, s));
+            out.push(Misplaced {
+                node: ni,
+                section: si,
+                before,
+                after,
+            });
         }
+    }
+    out
+}
+
+fn order(art: &Artifact, kind: &Kind, sink: &mut Sink) {
+    let heading = |si: usize| kind.sections.get(si).map(|s| s.heading.as_str());
+    for m in misplaced(art, kind) {
+        let (Some(node), Some(name)) = (art.sections.get(m.node), heading(m.section)) else {
+            continue;
+        };
+        let msg = match (
+            m.before.and_then(|(_, s)| heading(s)),
+            m.after.and_then(|(_, s)| heading(s)),
+        ) {
+            (Some(b), _) => format!("`{name}` should come before `{b}`"),
+            (None, Some(a)) => format!("`{name}` should come after `{a}`"),
+            (None, None) => format!("`{name}` is out of order"),
+        };
+        sink.push("section-order", node.range, msg);
     }
 }
 

@@ -8,4 +8,4 @@ mod similar;
 pub use echo::shown;
 pub use line_map::{Encoding, LineCol, LineMap, to_u32};
 pub use range::TextRange;
-pub use similar::closest;
+pub use similar::{closest, nearest};
