@@ -104,26 +104,20 @@ fn a_paragraph_of_brackets_is_bounded() {
     );
 }
 
-/// Many paragraphs each under the node cap: the file's one parse budget
-/// (10 s, block parse and inline pass together) ends the inline pass; the
-/// paragraphs left are reported, not parsed. Without the shared budget this
-/// file's inline pass alone takes over a minute in a debug build (~1.5 s per
-/// paragraph on an idle machine), so the budget ends it whatever the load.
+/// 5.1 MB of `[`: the block parse may spend 150,000 units of work
+/// (`BLOCK_WORK`, ~5 million nodes of tree), and this file needs 153,000, so
+/// it is abandoned and reported, at any load (the budget counts work, not
+/// time). The data limit holds the tree to what that share can build; the
+/// CPU limit (a debug build spends ~30 s) only stops a runaway parse.
 #[test]
-fn many_bracket_paragraphs_share_one_budget() {
-    let para = "[".repeat(60_000);
-    let text = (0..40)
-        .map(|_| para.as_str())
-        .collect::<Vec<_>>()
-        .join("\n\n");
-    let dir = workspace(&[("many", text)]);
-    // The budget is 10 s of wall time, so at most 10 s of CPU for the one
-    // parsing thread; without it over a minute (40 paragraphs): killed at 20.
-    let run = check_limited(dir.path(), 768, 20);
-    assert!(run.status.is_some(), "killed after {:?}", run.elapsed);
+fn a_file_of_brackets_is_stopped_by_counted_work() {
+    let dir = workspace(&[("brackets", "[".repeat(5_100_000))]);
+    let run = check_limited(dir.path(), 1024, 150);
+    assert_eq!(run.status, Some(1), "killed after {:?}", run.elapsed);
     assert!(
-        run.stdout.contains("warning[artifact-partial]")
-            || run.stdout.contains("error[artifact-unreadable]"),
+        run.stdout.contains(
+            "error[artifact-unreadable]: parsing was abandoned (its block structure took over 150000 units of parse work)"
+        ),
         "{}",
         run.stdout
     );

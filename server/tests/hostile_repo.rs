@@ -536,3 +536,56 @@ fn a_huge_value_is_not_echoed_whole() {
     assert!(line.len() < 3000, "{} bytes", line.len());
     assert!(line.contains("vvvv…`"), "{}", &line[..200.min(line.len())]);
 }
+
+/// A name with a newline that would print `forged: …` as a line of its own.
+const FORGED: &str = "x\nforged: line";
+
+/// No line of `out` starts with the forged text; the escaped name is there.
+fn not_forged(out: &str) {
+    assert!(
+        !out.lines().any(|l| l.starts_with("forged")),
+        "a repository name printed a line of its own:\n{out}"
+    );
+    assert!(out.contains("x\\nforged: line"), "{out}");
+}
+
+#[test]
+fn status_escapes_names_from_the_repository() {
+    let rel = format!("agentops/infrastructure-ops/research/{FORGED}-research.md");
+    let (_t, root) = workspace(&[(&rel, &format!("# Research: X\n\n{SECTIONS}"))]);
+    let r = run(&root, &["status", ".", "--no-cache"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    not_forged(&r.stdout);
+}
+
+#[test]
+fn trace_escapes_paths_and_declarations() {
+    let spec = format!("agentops/product-dev/specs/2025-11-07-{FORGED}/spec.md");
+    // YAML's `\n` escape: the declared path holds the newline too.
+    let declared = FORGED.replace('\n', "\\n");
+    let text = format!("---\nproduces:\n  - \"src/{declared}/**\"\n---\n# Spec\n");
+    let (_t, root) = workspace(&[(&spec, &text)]);
+    std::fs::create_dir_all(root.join("src").join(FORGED)).unwrap();
+    let r = run(&root, &["trace", &format!("src/{FORGED}"), "--no-cache"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    not_forged(&r.stdout);
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+}
+
+#[test]
+fn bundle_list_and_load_escape_names() {
+    let digest = format!("{BUNDLES}/{FORGED}.md");
+    let text = format!(
+        "---\ntype: \"{}\"\ncreated: 2025-11-07\n---\n# Bundle\n",
+        "t\\nforged: type"
+    );
+    let (_t, root) = workspace(&[(&digest, &text)]);
+    let r = run(&root, &["bundle", "list"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    not_forged(&r.stdout);
+    assert!(r.stdout.contains("t\\nforged: type"), "{}", r.stdout);
+    // The error that quotes the name is one line on stderr.
+    let r = run(&root, &["bundle", "load", FORGED]);
+    assert_ne!(r.code, Some(0));
+    not_forged(&r.stderr);
+}

@@ -36,26 +36,29 @@ pub fn build(
     class: Class,
     kind: Option<&Kind>,
 ) -> Artifact {
-    let deadline = block::deadline();
-    match block::parse_until(&mut parsers.block, text, None, deadline) {
-        Ok(tree) => build_from_tree(parsers, path, text, &tree, class, kind, None, deadline),
+    let mut budget = block::Budget::default();
+    match block::parse_within(&mut parsers.block, text, None, &mut budget) {
+        Ok(tree) => build_from_tree(parsers, path, text, &tree, class, kind, None, budget),
         Err(block::ParseError::TooSlow) => abandoned(path, text, class),
     }
 }
 
-/// The artifact of a file whose block parse ran out of time: its frontmatter only.
+/// The artifact of a file whose block parse spent its budget: its frontmatter only.
 pub fn abandoned(path: &str, text: &str, class: Class) -> Artifact {
     let mut art = base(path, text, class);
     art.problem = Some(Problem {
-        message: "parsing took too long and was abandoned; only frontmatter was checked".into(),
+        message: format!(
+            "parsing was abandoned (its block structure took over {} units of parse work); only frontmatter was checked",
+            block::BLOCK_WORK
+        ),
     });
     art
 }
 
 /// Builds the artifact from a block tree already parsed (incrementally, for
 /// open documents, which also keep a cache of unchanged blocks' results).
-/// The inline pass must end by `deadline`, the one the block parse had
-/// (`block::deadline`): one budget covers the whole file.
+/// The inline pass spends what the block parse left of `budget`: one budget
+/// covers the whole file.
 #[allow(clippy::too_many_arguments)]
 pub fn build_from_tree(
     parsers: &mut Parsers,
@@ -65,7 +68,7 @@ pub fn build_from_tree(
     class: Class,
     kind: Option<&Kind>,
     cache: Option<&mut UnitCache>,
-    deadline: std::time::Instant,
+    budget: block::Budget,
 ) -> Artifact {
     let mut art = base(path, text, class);
     // An unterminated block swallows the file; the markdown after it still counts.
@@ -74,7 +77,7 @@ pub fn build_from_tree(
         .as_ref()
         .filter(|f| f.error.is_none() || f.range.end < to_u32(text.len()))
         .map_or(0, |f| f.range.end);
-    parsers.inline.begin(deadline);
+    parsers.inline.begin(budget);
     let (blocks, inlines) = match cache {
         Some(cache) => units::extract(text, tree, skip, &art.lines, &mut parsers.inline, cache),
         None => {

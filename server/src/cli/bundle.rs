@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::bundle::list::list;
 use crate::bundle::{self, load, save};
+use crate::text::echo::escape_controls as esc;
 use crate::workspace::{self, CacheMode, Workspace};
 
 use super::{BundleArgs, BundleCommand};
@@ -55,19 +56,19 @@ pub fn run(args: &BundleArgs) -> ExitCode {
                 Ok(s) if *json => print_json(&json!(s)),
                 Ok(s) => {
                     let replaced = if s.replaced {
-                        format!(" (the previous one is kept as {}.prev)", s.path)
+                        format!(" (the previous one is kept as {}.prev)", esc(&s.path))
                     } else {
                         String::new()
                     };
                     println!(
                         "saved {}: {} sources, {} → {} tokens ({:.1}:1, o200k_base){replaced}\n  {}\n  {}",
-                        s.name,
+                        esc(&s.name),
                         s.sources,
                         s.original_tokens,
                         s.compressed_tokens,
                         s.compression_ratio,
-                        s.path,
-                        s.snapshot
+                        esc(&s.path),
+                        esc(&s.snapshot)
                     );
                     ExitCode::SUCCESS
                 }
@@ -85,7 +86,7 @@ pub fn run(args: &BundleArgs) -> ExitCode {
                 return match load::extract(&ws, name, dest) {
                     Ok(written) => {
                         for w in written {
-                            println!("{}", w.display());
+                            println!("{}", esc(&w.display().to_string()));
                         }
                         ExitCode::SUCCESS
                     }
@@ -113,14 +114,14 @@ pub fn run(args: &BundleArgs) -> ExitCode {
                 return print_json(&json!(rows));
             }
             if rows.is_empty() {
-                eprintln!("no bundles in {}", bundle::folder(&ws));
+                eprintln!("no bundles in {}", esc(&bundle::folder(&ws)));
             }
             for r in rows {
                 println!(
                     "{:<40} {:<24} {:<22} {}",
-                    r.name,
-                    r.ty.as_deref().unwrap_or("-"),
-                    r.created.as_deref().unwrap_or("-"),
+                    esc(&r.name),
+                    esc(r.ty.as_deref().unwrap_or("-")),
+                    esc(r.created.as_deref().unwrap_or("-")),
                     r.state.label()
                 );
             }
@@ -129,9 +130,10 @@ pub fn run(args: &BundleArgs) -> ExitCode {
     }
 }
 
-/// The load report in words: what was verified and what changed.
+/// The load report in words: what was verified and what changed (names and
+/// paths escaped: each on its own line).
 pub fn describe(l: &load::Loaded) -> String {
-    let mut s = format!("bundle {}: {}", l.name, l.path);
+    let mut s = format!("bundle {}: {}", esc(&l.name), esc(&l.path));
     if l.verified {
         s.push_str(&format!(
             "\n  verified: {} sources match the snapshot",
@@ -148,7 +150,7 @@ pub fn describe(l: &load::Loaded) -> String {
             load::How::Changed => "changed since the save",
             load::How::Deleted => "deleted since the save",
         };
-        s.push_str(&format!("\n  {how}: {}", c.path));
+        s.push_str(&format!("\n  {how}: {}", esc(&c.path)));
     }
     s.push_str(&format!("\n  loaded {} times", l.accessed_count));
     s
@@ -218,7 +220,8 @@ fn print_json(v: &serde_json::Value) -> ExitCode {
     }
 }
 
+/// An error on stderr; it may quote repository paths, so controls are escaped.
 fn fail(message: &str, code: u8) -> ExitCode {
-    eprintln!("agentops-lsp: {message}");
+    eprintln!("agentops-lsp: {}", esc(message));
     ExitCode::from(code)
 }

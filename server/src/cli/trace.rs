@@ -11,6 +11,7 @@ use crate::workspace::{self, CacheMode, Workspace};
 
 use super::TraceArgs;
 use super::output::place;
+use crate::text::echo::escape_controls as esc;
 
 pub fn run(args: &TraceArgs) -> ExitCode {
     let (root, rel) = match locate(&args.path, args.root.as_deref()) {
@@ -34,7 +35,7 @@ pub fn run(args: &TraceArgs) -> ExitCode {
     if claims.is_empty() {
         if !args.json {
             let shown = if rel.is_empty() { "." } else { rel.as_str() };
-            eprintln!("agentops-lsp: no artifact declares `{shown}`");
+            eprintln!("agentops-lsp: no artifact declares `{}`", esc(shown));
         }
         return ExitCode::from(1);
     }
@@ -42,18 +43,19 @@ pub fn run(args: &TraceArgs) -> ExitCode {
 }
 
 /// `path:line:col: produces `src/auth/**` — spec of product-dev, `2025-11-06-…`, phase spec`
+/// (paths and declarations escaped: one claim, one line).
 fn human(ws: &Workspace, claims: &[SpecClaim]) -> String {
     let mut out = String::new();
     for c in claims {
         let (start, _) = place(ws, &c.path, c.range);
         out.push_str(&format!(
             "{}:{}:{}: {} `{}` — {}\n",
-            c.path,
+            esc(&c.path),
             start.line,
             start.col,
             c.relation.as_str(),
-            c.declared,
-            c.about()
+            esc(&c.declared),
+            esc(&c.about())
         ));
     }
     out

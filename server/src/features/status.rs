@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::schema::{Layout, LayoutSource};
+use crate::text::echo::escape_controls as esc;
 use crate::workspace::Workspace;
 use crate::workspace::phases::{self, ItemState};
 
@@ -63,26 +64,29 @@ pub fn report(ws: &Workspace) -> Report {
     }
 }
 
-/// The report as text: one block per flavor, one line per work item.
+/// The report as text: one block per flavor, one line per work item. Keys,
+/// folders and blockers come from the repository's names: control characters
+/// in them are escaped, so a crafted folder name cannot forge a line.
 pub fn human(r: &Report) -> String {
     let mut out = layouts(&r.layouts);
     for f in &r.flavors {
-        out.push_str(&format!("{}\n", f.name));
+        out.push_str(&format!("{}\n", esc(&f.name)));
         let width = f
             .items
             .iter()
-            .map(|i| i.state.key.chars().count())
+            .map(|i| esc(&i.state.key).chars().count())
             .max()
             .unwrap_or(0);
         for i in &f.items {
             let tail = match (&i.state.current, i.state.blockers.is_empty()) {
                 (None, _) => "  — complete".to_string(),
                 (Some(_), true) => String::new(),
-                (Some(_), false) => format!("  — {}", i.state.blockers.join("; ")),
+                (Some(_), false) => format!("  — {}", esc(&i.state.blockers.join("; "))),
             };
             out.push_str(&format!(
                 "  {:<width$}  {}{tail}\n",
-                i.state.key, i.timeline
+                esc(&i.state.key),
+                esc(&i.timeline)
             ));
         }
     }
@@ -101,7 +105,7 @@ pub fn layouts(layouts: &[Layout]) -> String {
                 .folders
                 .iter()
                 .take(3)
-                .map(|f| format!("{f}/"))
+                .map(|f| format!("{}/", esc(f)))
                 .collect::<Vec<_>>()
                 .join(", ");
             // Adopted folders can be many: the first few and a count.
@@ -110,11 +114,11 @@ pub fn layouts(layouts: &[Layout]) -> String {
             }
             let why = match l.source {
                 LayoutSource::Folder => "flavor folder".to_string(),
-                LayoutSource::Detected => format!("found {}", l.evidence),
+                LayoutSource::Detected => format!("found {}", esc(&l.evidence)),
                 LayoutSource::Config => "enabled in agentops.toml".to_string(),
-                LayoutSource::Adopted => format!("adopted: found {}", l.evidence),
+                LayoutSource::Adopted => format!("adopted: found {}", esc(&l.evidence)),
             };
-            (l.flavor.clone(), folders, why)
+            (esc(&l.flavor).into_owned(), folders, why)
         })
         .collect();
     let w1 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);

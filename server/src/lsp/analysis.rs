@@ -115,9 +115,9 @@ pub fn analyze_version(state: &State, uri: &Uri, expected: Option<i32>) -> Optio
     let (art, tree) = {
         let ws = read(&root.ws);
         let (class, kind) = classify(&ws.schemas, ws.artifacts_dir(), &rel)?;
-        let deadline = block::deadline();
+        let mut budget = block::Budget::default();
         with_parsers(|p| {
-            match block::parse_until(&mut p.block, &text, old_tree.as_ref(), deadline) {
+            match block::parse_within(&mut p.block, &text, old_tree.as_ref(), &mut budget) {
                 Ok(tree) => {
                     let art = artifact::build_from_tree(
                         p,
@@ -127,7 +127,7 @@ pub fn analyze_version(state: &State, uri: &Uri, expected: Option<i32>) -> Optio
                         class,
                         kind,
                         Some(&mut units),
-                        deadline,
+                        budget,
                     );
                     (art, Some(tree))
                 }

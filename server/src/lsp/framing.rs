@@ -664,6 +664,38 @@ mod tests {
         assert!(answers.contains("batches are not supported"));
     }
 
+    /// A client that sends a header and part of a body, then nothing: the
+    /// half frame stays in the input pump (tower-lsp-server never sees it),
+    /// whole frames before it reach the server, the output side is free for
+    /// the server's messages meanwhile, and the end of input ends the session.
+    #[tokio::test]
+    async fn a_client_silent_mid_frame_blocks_only_its_own_input() {
+        let (mut client, input) = tokio::io::duplex(1 << 16);
+        let (to_server, mut server_side) = tokio::io::duplex(1 << 16);
+        let out = Arc::new(Mutex::new(Vec::<u8>::new()));
+        let pump = tokio::spawn(pump_in(input, to_server, out.clone()));
+        let half = "Content-Length: 100\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":2,";
+        client
+            .write_all(format!("{}{half}", frame(GOOD)).as_bytes())
+            .await
+            .unwrap();
+        // The whole frame is forwarded although the next one never ends.
+        let mut got = vec![0u8; frame(GOOD).len()];
+        server_side.read_exact(&mut got).await.unwrap();
+        assert_eq!(String::from_utf8(got).unwrap(), frame(GOOD));
+        // The server can still write: the pump holds no lock while it waits.
+        write_frame(&out, br#"{"jsonrpc":"2.0","method":"x"}"#)
+            .await
+            .unwrap();
+        assert!(!pump.is_finished());
+        // The client goes away: the pump ends and the server reads the end.
+        drop(client);
+        pump.await.unwrap();
+        let mut rest = Vec::new();
+        server_side.read_to_end(&mut rest).await.unwrap();
+        assert!(rest.is_empty(), "half a frame reached the server");
+    }
+
     #[test]
     fn odd_ids_are_invalid_requests_with_a_null_id() {
         for id in [

@@ -425,8 +425,8 @@ fn partial_message(s: &crate::syntax::inline::Skipped) -> String {
     let why = match s.reason {
         SkipReason::TooLong => format!("it holds over {} KB of inline text", MAX_NODE >> 10),
         SkipReason::OutOfTime => format!(
-            "the file's {} s parse budget ran out",
-            crate::syntax::block::PARSE_BUDGET.as_secs()
+            "the file's parse budget of {} units of work ran out",
+            crate::syntax::block::PARSE_WORK
         ),
     };
     format!(

@@ -9,9 +9,25 @@ use tree_sitter::{Node, ParseOptions, Parser, Point, Tree};
 
 use crate::text::{TextRange, to_u32};
 
-/// Longer than any honest artifact needs; stops a pathological input from
-/// hanging a worker. It covers the whole file: block parse and inline pass.
-pub const PARSE_BUDGET: Duration = Duration::from_secs(10);
+/// The work one file's parse may do, block parse and inline pass together,
+/// in units of tree-sitter progress calls. tree-sitter calls a parse's
+/// progress callback once per 100 parse actions (`OP_COUNT_PER_PARSER_CALLBACK_CHECK`
+/// in its `parser.c`); each call spends one unit, and so does each inline
+/// parse started. A count of work, not a clock: the same file gets the same
+/// findings on an idle machine and on a loaded one. Measured
+/// (`calibrate_parse_work`, docs/reliability.md): honest artifacts spend
+/// about 25,000 units per MB, tables 107,000, so this is some 16 MB of prose
+/// or 3.7 MB of tables, and a few seconds of an idle core.
+pub const PARSE_WORK: u64 = 400_000;
+/// Of `PARSE_WORK`, what the block parse may spend. Its tree is what stays
+/// in memory (inline trees are dropped node by node), and the densest
+/// punctuation builds one node (~120 bytes) per 30 units spent, so this caps
+/// the tree at about 5 million nodes, ~600 MB, whatever the file. Honest
+/// prose spends ~18,500 units per MB here, tables ~27,000.
+pub const BLOCK_WORK: u64 = 150_000;
+/// A wall-clock backstop behind `PARSE_WORK`: only a stretch between two
+/// progress calls far slower than measured would reach it.
+pub const PARSE_BACKSTOP: Duration = Duration::from_secs(60);
 /// Text kept for a task or label value; rules never need more.
 const MAX_TEXT: usize = 512;
 
@@ -80,6 +96,7 @@ pub struct Label {
 
 #[derive(Debug)]
 pub enum ParseError {
+    /// The block parse spent its share (`BLOCK_WORK`) or the file's budget.
     TooSlow,
 }
 
@@ -90,30 +107,75 @@ pub fn new_parser() -> Parser {
     parser
 }
 
-/// When a file whose parse starts now must be done (`PARSE_BUDGET`).
-pub fn deadline() -> Instant {
-    Instant::now() + PARSE_BUDGET
+/// What is left of one file's parse budget (`PARSE_WORK`, `PARSE_BACKSTOP`).
+/// The block parse spends from it first, the inline pass the rest.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    left: u64,
+    /// What the block parse may still spend (`BLOCK_WORK`).
+    block_left: u64,
+    backstop: Instant,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Self::with_work(PARSE_WORK, BLOCK_WORK)
+    }
+}
+
+impl Budget {
+    /// A budget of `work` units, of which the block parse may spend `block`
+    /// (tests give small ones).
+    pub fn with_work(work: u64, block: u64) -> Self {
+        Budget {
+            left: work,
+            block_left: block.min(work),
+            backstop: Instant::now() + PARSE_BACKSTOP,
+        }
+    }
+
+    /// Spends one unit of the block parse's share.
+    fn spend_block(&mut self) -> ControlFlow<()> {
+        if self.block_left == 0 {
+            return ControlFlow::Break(());
+        }
+        self.block_left -= 1;
+        self.spend(1)
+    }
+
+    /// Spends `units`; `Break` once nothing is left.
+    pub fn spend(&mut self, units: u64) -> ControlFlow<()> {
+        if self.spent() {
+            return ControlFlow::Break(());
+        }
+        self.left = self.left.saturating_sub(units);
+        ControlFlow::Continue(())
+    }
+
+    pub fn spent(&self) -> bool {
+        self.left == 0 || Instant::now() >= self.backstop
+    }
+
+    /// Units left.
+    pub fn left(&self) -> u64 {
+        self.left
+    }
 }
 
 /// Parses (or re-parses, given the edited old tree) the block structure.
 pub fn parse(parser: &mut Parser, text: &str, old: Option<&Tree>) -> Result<Tree, ParseError> {
-    parse_until(parser, text, old, deadline())
+    parse_within(parser, text, old, &mut Budget::default())
 }
 
-/// `parse`, abandoned at `deadline` (which the file's inline pass then shares).
-pub fn parse_until(
+/// `parse`, abandoned when `budget` is spent (what is left, the file's
+/// inline pass then spends).
+pub fn parse_within(
     parser: &mut Parser,
     text: &str,
     old: Option<&Tree>,
-    deadline: Instant,
+    budget: &mut Budget,
 ) -> Result<Tree, ParseError> {
-    let mut progress = |_: &tree_sitter::ParseState| {
-        if Instant::now() >= deadline {
-            ControlFlow::Break(())
-        } else {
-            ControlFlow::Continue(())
-        }
-    };
+    let mut progress = |_: &tree_sitter::ParseState| budget.spend_block();
     let bytes = text.as_bytes();
     let options = ParseOptions::new().progress_callback(&mut progress);
     let tree = parser.parse_with_options(
@@ -534,6 +596,32 @@ mod tests {
         let mut p = new_parser();
         let tree = parse(&mut p, text, None).unwrap();
         extract(text, &tree, 0)
+    }
+
+    /// The budget counts work: one text spends the same units every time
+    /// (30 per KB of `[`), and a budget, or a block share, one unit short of
+    /// that abandons it.
+    #[test]
+    fn the_block_parse_spends_counted_work() {
+        let t = "[".repeat(100_000);
+        let mut p = new_parser();
+        let spent = |p: &mut Parser| {
+            let mut b = Budget::default();
+            parse_within(p, &t, None, &mut b).unwrap();
+            PARSE_WORK - b.left()
+        };
+        let first = spent(&mut p);
+        assert_eq!(first, spent(&mut p));
+        assert!((2_900..=3_100).contains(&first), "{first}");
+        let mut short = Budget::with_work(first - 1, first - 1);
+        assert!(parse_within(&mut p, &t, None, &mut short).is_err());
+        assert!(short.spent());
+        // The block parse's share runs out first, the file's budget left.
+        let mut capped = Budget::with_work(10 * first, first - 1);
+        assert!(parse_within(&mut p, &t, None, &mut capped).is_err());
+        assert!(!capped.spent());
+        // The parser is clean again after an abandoned parse.
+        assert_eq!(spent(&mut p), first);
     }
 
     #[test]

@@ -7,15 +7,15 @@
 //! Hostile text costs far more: a paragraph of `[` takes tree-sitter's
 //! inline grammar ~10 µs and ~400 bytes of memory per byte. So a node over
 //! `MAX_NODE` is not parsed, and all of one file's inline parses share the
-//! file's parse deadline; what is left out is recorded (`Skipped`) and
+//! file's parse budget (`block::Budget`); what is left out is recorded (`Skipped`) and
 //! reported as `artifact-partial`, never silently dropped.
 
 use std::ops::ControlFlow;
-use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, ParseOptions, Parser, Point, Range};
 
+use super::block::Budget;
 use crate::text::{LineMap, TextRange, to_u32};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -98,7 +98,7 @@ pub const MAX_NODE: usize = 64 << 10;
 pub enum SkipReason {
     /// The node holds more than `MAX_NODE` bytes of text.
     TooLong,
-    /// The file's parse deadline had passed.
+    /// The file's parse budget (`block::PARSE_WORK`) was spent.
     OutOfTime,
 }
 
@@ -115,22 +115,22 @@ pub struct Skipped {
 /// tree-sitter's inline parser and the budget of the file being parsed.
 pub struct InlineParser {
     parser: Parser,
-    deadline: Option<Instant>,
+    budget: Option<Budget>,
     skipped: Option<Skipped>,
     skipped_nodes: u32,
 }
 
 impl InlineParser {
-    /// Starts a file whose inline parses must all end by `deadline`.
-    pub fn begin(&mut self, deadline: Instant) {
-        self.deadline = Some(deadline);
+    /// Starts a file whose inline parses share what is left of `budget`.
+    pub fn begin(&mut self, budget: Budget) {
+        self.budget = Some(budget);
         self.skipped = None;
         self.skipped_nodes = 0;
     }
 
     /// Ends the file: what its inline pass left out, if anything.
     pub fn finish(&mut self) -> Option<Skipped> {
-        self.deadline = None;
+        self.budget = None;
         self.skipped_nodes = 0;
         self.skipped.take()
     }
@@ -141,7 +141,12 @@ impl InlineParser {
     }
 
     fn out_of_time(&self) -> bool {
-        self.deadline.is_some_and(|d| Instant::now() >= d)
+        self.budget.is_some_and(|b| b.spent())
+    }
+
+    /// Units of the file's budget left (`None` outside `begin`…`finish`).
+    pub fn work_left(&self) -> Option<u64> {
+        self.budget.map(|b| b.left())
     }
 
     fn skip(&mut self, first: TextRange, reason: SkipReason) {
@@ -165,7 +170,7 @@ pub fn new_parser() -> InlineParser {
     let _ = parser.set_language(&tree_sitter_md::INLINE_LANGUAGE.into());
     InlineParser {
         parser,
-        deadline: None,
+        budget: None,
         skipped: None,
         skipped_nodes: 0,
     }
@@ -213,8 +218,12 @@ pub fn parse_into(
         inline.skip(first_line, SkipReason::OutOfTime);
         return;
     }
-    let deadline = inline.deadline;
-    let parser = &mut inline.parser;
+    let InlineParser { parser, budget, .. } = inline;
+    // Starting a parse is work too: many small nodes, none of which reaches
+    // a progress call, still spend the budget.
+    if let Some(b) = budget.as_mut() {
+        let _ = b.spend(1);
+    }
     let origin = point(lines, base);
     let ts_ranges: Vec<Range> = ranges
         .iter()
@@ -228,12 +237,9 @@ pub fn parse_into(
     if parser.set_included_ranges(&ts_ranges).is_err() {
         return;
     }
-    let mut progress = |_: &tree_sitter::ParseState| {
-        if deadline.is_some_and(|d| Instant::now() >= d) {
-            ControlFlow::Break(())
-        } else {
-            ControlFlow::Continue(())
-        }
+    let mut progress = |_: &tree_sitter::ParseState| match budget.as_mut() {
+        Some(b) => b.spend(1),
+        None => ControlFlow::Continue(()),
     };
     let bytes = span.as_bytes();
     let tree = parser.parse_with_options(
@@ -433,7 +439,7 @@ mod tests {
         let b = block::extract(&t, &tree, 0);
         let lines = LineMap::new(&t);
         let mut ip = new_parser();
-        ip.begin(block::deadline());
+        ip.begin(block::Budget::default());
         let mut out = Inlines::default();
         for r in &b.inlines {
             parse_into(&mut ip, &t, &lines, r, &mut out);
@@ -447,28 +453,114 @@ mod tests {
         assert_eq!(ip.finish(), None, "finish starts the next file clean");
     }
 
-    #[test]
-    fn nothing_is_parsed_past_the_deadline() {
-        let t = "See [a](a.md).\n\nAnd [b](b.md).\n";
+    const TWO_LINKS: &str = "See [a](a.md).\n\nAnd [b](b.md).\n";
+
+    /// The destinations `ip` reads in `TWO_LINKS`, within its budget.
+    fn two_links(ip: &mut InlineParser) -> Vec<String> {
+        let t = TWO_LINKS;
         let mut bp = block::new_parser();
         let tree = block::parse(&mut bp, t, None).unwrap();
         let b = block::extract(t, &tree, 0);
         let lines = LineMap::new(t);
-        let mut ip = new_parser();
-        ip.begin(std::time::Instant::now());
         let mut out = Inlines::default();
         for r in &b.inlines {
-            parse_into(&mut ip, t, &lines, r, &mut out);
+            parse_into(ip, t, &lines, r, &mut out);
         }
-        assert!(out.links.is_empty());
+        out.links.into_iter().map(|l| l.dest).collect()
+    }
+
+    /// Counted work, not time: a budget of one unit is spent by starting the
+    /// first node's parse (too small to reach a progress call), so that node
+    /// is read and the second is not, on any machine at any load.
+    #[test]
+    fn the_budget_is_counted_in_work() {
+        let mut ip = new_parser();
+        ip.begin(block::Budget::with_work(1, 1));
+        assert_eq!(two_links(&mut ip), vec!["a.md"]);
+        let skipped = ip.finish().unwrap();
+        assert_eq!((skipped.reason, skipped.nodes), (SkipReason::OutOfTime, 1));
+        assert_eq!(skipped.first.slice(TWO_LINKS), "And [b](b.md).");
+    }
+
+    /// Calibration of `block::PARSE_WORK` (run by hand, `--ignored --nocapture`).
+    #[test]
+    #[ignore]
+    fn calibrate_parse_work() {
+        let corpus = std::env::var("CORPUS").unwrap_or_default();
+        let mut honest = String::new();
+        let mut dirs = vec![std::path::PathBuf::from(&corpus)];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "md") && honest.len() < 2_000_000 {
+                    honest.push_str(&std::fs::read_to_string(&p).unwrap_or_default());
+                    honest.push_str("\n\n");
+                }
+            }
+        }
+        while !honest.is_empty() && honest.len() < 2_000_000 {
+            let again = honest.clone();
+            honest.push_str(&again);
+        }
+        let cases = vec![
+            ("honest 2MB", honest),
+            (
+                "table 1MB",
+                format!(
+                    "| a | b | c |\n|---|---|---|\n{}",
+                    "| x | `y` | [z](z.md) |\n".repeat(40_000)
+                ),
+            ),
+            ("tasks 1MB", "- [ ] do **this** with `x`\n".repeat(36_000)),
+            ("[ 5MB", "[".repeat(5_000_000)),
+            ("[ 1MB", format!("x {}", "[".repeat(1_000_000))),
+            ("40x60k [", vec!["[".repeat(60_000); 40].join("\n\n")),
+            ("![ 1MB", format!("x {}", "![".repeat(500_000))),
+            ("< 1MB", format!("x {}", "<".repeat(1_000_000))),
+            ("* 1MB", format!("x {}", "*".repeat(1_000_000))),
+            ("| 1MB", format!("x {}", "|".repeat(1_000_000))),
+            ("> 1MB", ">".repeat(1_000_000)),
+        ];
+        for (name, t) in cases {
+            let started = std::time::Instant::now();
+            let mut budget = block::Budget::with_work(u64::MAX / 2, u64::MAX / 2);
+            let mut bp = block::new_parser();
+            let Ok(tree) = block::parse_within(&mut bp, &t, None, &mut budget) else {
+                continue;
+            };
+            let block_work = u64::MAX / 2 - budget.left();
+            let block_time = started.elapsed();
+            let b = block::extract(&t, &tree, 0);
+            let lines = LineMap::new(&t);
+            let mut ip = new_parser();
+            ip.begin(budget);
+            let mut out = Inlines::default();
+            for r in &b.inlines {
+                if worth_parsing(&t, r) {
+                    parse_into(&mut ip, &t, &lines, r, &mut out);
+                }
+            }
+            let all = u64::MAX / 2 - ip.work_left().unwrap_or(0);
+            eprintln!(
+                "{name}: block {block_work} units {block_time:?}; all {all} units {:?}; nodes {}",
+                started.elapsed(),
+                tree.root_node().descendant_count()
+            );
+        }
+    }
+
+    #[test]
+    fn nothing_is_parsed_once_the_budget_is_spent() {
+        let mut ip = new_parser();
+        ip.begin(block::Budget::with_work(0, 0));
+        assert!(two_links(&mut ip).is_empty());
         let skipped = ip.finish().unwrap();
         assert_eq!((skipped.reason, skipped.nodes), (SkipReason::OutOfTime, 2));
-        assert_eq!(skipped.first.slice(t), "See [a](a.md).");
-        // Without a deadline (after `finish`), the same parser parses again.
-        for r in &b.inlines {
-            parse_into(&mut ip, t, &lines, r, &mut out);
-        }
-        assert_eq!(out.links.len(), 2);
+        assert_eq!(skipped.first.slice(TWO_LINKS), "See [a](a.md).");
+        // Without a budget (after `finish`), the same parser parses again.
+        assert_eq!(two_links(&mut ip).len(), 2);
     }
 
     #[test]
