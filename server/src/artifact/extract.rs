@@ -154,6 +154,7 @@ fn fill(art: &mut Artifact, text: &str, blocks: Blocks, inlines: Inlines, kind: 
         art.placeholders = super::placeholders::find(text, kind, body);
         art.status = status(art, kind);
         art.code_paths = code_paths(art, kind, text);
+        super::code_scope::drop_abandoned(art, text);
     }
 }
 
@@ -368,6 +369,9 @@ fn code_paths(art: &Artifact, kind: &Kind, text: &str) -> Vec<CodePath> {
                     .iter()
                     .filter(|c| extent.contains_range(c.range))
                 {
+                    if super::code_scope::install_destination(text, span.range.start as usize) {
+                        continue;
+                    }
                     let action = action_at(art, text, widen(span.range), src.action);
                     push_path(&mut out, &span.text, span.range, action);
                 }

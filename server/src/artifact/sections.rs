@@ -127,8 +127,24 @@ pub fn follows_template(art: &Artifact, kind: &Kind) -> bool {
 }
 
 pub fn heading_matches(section: &Section, text: &str) -> bool {
+    let names: Vec<String> = std::iter::once(&section.heading)
+        .chain(&section.aliases)
+        .map(|h| normalize(h))
+        .collect();
     let n = normalize(text);
-    normalize(&section.heading) == n || section.aliases.iter().any(|a| normalize(a) == n)
+    names.contains(&n) || before_subtitle(text).is_some_and(|h| names.contains(&h))
+}
+
+/// The heading before a subtitle set off by a dash, normalized: `Out of
+/// Scope (V1) - Deprioritized to V2` is the Out of Scope section. None when
+/// there is no such dash.
+fn before_subtitle(heading: &str) -> Option<String> {
+    let cut = [" - ", " – ", " — "]
+        .iter()
+        .filter_map(|d| heading.find(d))
+        .min()?;
+    let head = normalize(heading.get(..cut)?);
+    (!head.is_empty()).then_some(head)
 }
 
 /// The headings matching each declared section: `(section index, node index)` in document order.
@@ -146,18 +162,22 @@ pub fn matched(art: &Artifact, kind: &Kind) -> Vec<(usize, usize)> {
         .collect();
     let mut out = Vec::new();
     for (ni, node) in art.sections.iter().enumerate() {
-        let text = normalize(&node.text);
-        for (si, sec) in kind.sections.iter().enumerate() {
-            if sec.level != node.level || !names.get(si).is_some_and(|n| n.contains(&text)) {
-                continue;
-            }
-            if let Some(parent) = &sec.parent
-                && !inside_parent(art, kind, node, parent)
-            {
-                continue;
-            }
+        // The whole heading first; only when it names no section, the part
+        // before a subtitle.
+        let whole = normalize(&node.text);
+        let head = before_subtitle(&node.text);
+        let found = [Some(whole), head].into_iter().flatten().find_map(|text| {
+            kind.sections.iter().enumerate().position(|(si, sec)| {
+                sec.level == node.level
+                    && names.get(si).is_some_and(|n| n.contains(&text))
+                    && sec
+                        .parent
+                        .as_ref()
+                        .is_none_or(|parent| inside_parent(art, kind, node, parent))
+            })
+        });
+        if let Some(si) = found {
             out.push((si, ni));
-            break;
         }
     }
     out
@@ -208,6 +228,20 @@ mod tests {
         assert_eq!(normalize("宪法检查（Phase 1 设计后复查）"), "宪法检查");
         assert_eq!(normalize("格式："), "格式");
         assert_eq!(normalize("(Optional)"), "(optional)");
+    }
+
+    #[test]
+    fn subtitles_after_a_dash() {
+        assert_eq!(
+            before_subtitle("Out of Scope (V1) - Deprioritized to V2").as_deref(),
+            Some("out of scope")
+        );
+        assert_eq!(
+            before_subtitle("範圍外 — 第二版").as_deref(),
+            Some("範圍外")
+        );
+        assert_eq!(before_subtitle("Out-of-band checks"), None);
+        assert_eq!(before_subtitle(" - only a subtitle"), None);
     }
 
     #[test]
