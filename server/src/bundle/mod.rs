@@ -5,11 +5,13 @@
 //! The format, byte for byte, is `docs/bundles.md`.
 
 pub mod atomic;
+pub mod condense;
 pub mod digest;
 pub mod index;
 pub mod list;
 pub mod load;
 pub mod name;
+pub mod recall;
 pub mod save;
 pub mod snapshot;
 pub mod sources;
