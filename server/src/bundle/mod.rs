@@ -13,6 +13,7 @@ pub mod load;
 pub mod name;
 pub mod recall;
 pub mod save;
+pub mod since;
 pub mod snapshot;
 pub mod sources;
 pub mod state;

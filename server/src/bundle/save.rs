@@ -62,8 +62,16 @@ pub fn save(ws: &Workspace, req: &Request, read: Reader) -> Result<Saved, String
     }
     // The sources, each rebuilt from the bytes being saved so that the
     // digest and the recorded hashes describe the same text.
+    // A re-save names no sources: the ones the bundle records, never more.
+    let recorded_from;
+    let from = if req.from.is_empty() && req.overwrite {
+        recorded_from = recorded_sources(ws, &req.name).unwrap_or_default();
+        &recorded_from
+    } else {
+        &req.from
+    };
     let mut paths: Vec<&str> = Vec::new();
-    for p in &req.from {
+    for p in from {
         let p = p.trim_start_matches("./");
         if !paths.contains(&p) {
             paths.push(p);
@@ -190,6 +198,13 @@ pub fn save(ws: &Workspace, req: &Request, read: Reader) -> Result<Saved, String
         recall,
         replaced: exists,
     })
+}
+
+/// The sources the saved bundle `name` records, in their order.
+pub fn recorded_sources(ws: &Workspace, name: &str) -> Option<Vec<String>> {
+    let art = index::find(ws, name)?;
+    let rec = super::sources::recorded(art)?;
+    Some(rec.sources.into_iter().map(|s| s.path).collect())
 }
 
 /// Creates and locks the bundle folder, which must stay inside the root: a
