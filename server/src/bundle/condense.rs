@@ -94,11 +94,8 @@ pub fn condense(inp: &Input, heading: &str) -> Condensed {
         if let Some(s) = inp.skips.iter().find(|s| s.extent.start as usize == start) {
             w.end_item();
             if s.point {
-                let lines = inp
-                    .text
-                    .get(s.extent.start as usize..s.extent.end as usize)
-                    .map_or(0, |t| t.lines().filter(|l| !l.trim().is_empty()).count());
-                w.pointer(&format!("{} ({lines} lines)", s.heading), &s.heading);
+                let body = body_lines(inp.text, s.extent);
+                w.pointer(&format!("{} ({})", s.heading, lines(body)), &s.heading);
             }
             skip_until = Some(s.extent.end);
             continue;
@@ -212,8 +209,10 @@ impl Writer<'_> {
             }
             self.out.push('\n');
         }
-        self.out
-            .push_str(&format!("_↪ {what}: `{}` § {heading}_\n\n", self.path));
+        self.out.push_str(&format!(
+            "_↪ {what}: `{}` § {heading}_\n\n",
+            file_name(self.path)
+        ));
     }
 
     fn code(&mut self, f: &Fence) {
@@ -228,7 +227,7 @@ impl Writer<'_> {
             format!("{}, ", f.lang)
         };
         let heading = self.heading.clone();
-        self.pointer(&format!("code block ({lang}{body} lines)"), &heading);
+        self.pointer(&format!("code block ({lang}{})", lines(body)), &heading);
     }
 
     fn flush_done(&mut self) {
@@ -240,6 +239,29 @@ impl Writer<'_> {
         let tasks = if n == 1 { "task" } else { "tasks" };
         let heading = self.heading.clone();
         self.pointer(&format!("{n} completed {tasks}"), &heading);
+    }
+}
+
+/// The file name of a root-relative path: the source's heading above gives
+/// the whole path once; each pointer names the file, short.
+pub fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Non-blank lines of a section's extent, its heading line left out.
+pub fn body_lines(text: &str, extent: TextRange) -> usize {
+    text.get(extent.start as usize..extent.end as usize)
+        .map_or(0, |t| {
+            t.lines().skip(1).filter(|l| !l.trim().is_empty()).count()
+        })
+}
+
+/// `1 line`, `12 lines`.
+pub fn lines(n: usize) -> String {
+    if n == 1 {
+        "1 line".into()
+    } else {
+        format!("{n} lines")
     }
 }
 

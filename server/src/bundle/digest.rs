@@ -9,7 +9,7 @@ use crate::schema::{DigestRole, Kind};
 use crate::text::TextRange;
 use crate::workspace::Workspace;
 
-use super::condense::{Input, Skip, condense, relinked};
+use super::condense::{Input, Skip, body_lines, condense, file_name, lines, relinked};
 
 /// One source as the digest sees it.
 pub struct Part<'a> {
@@ -41,8 +41,8 @@ pub fn body(
         "artifacts"
     };
     out.push_str(&format!(
-        "Digest of {} {files} saved {date}: essential sections whole; code, completed tasks \
-         and other sections as pointers (`file` § heading). Full sources: `{snapshot}`.\n",
+        "Digest of {} {files} saved {date}: essential sections whole, the rest as `file` § \
+         heading pointers into the snapshot `{snapshot}`.\n",
         parts.len()
     ));
     out.push_str("\n## Executive Summary\n\n");
@@ -155,7 +155,9 @@ fn source_part(ws: &Workspace, p: &Part, digest: &str) -> (String, Vec<String>) 
                 &sec.text,
             );
             let t = c.text.trim_matches('\n');
-            if !t.is_empty() {
+            // A section left with its heading only (its commands dropped) says nothing.
+            let bare = !t.contains('\n') && t.starts_with('#');
+            if !t.is_empty() && !bare {
                 out.push('\n');
                 out.push_str(t);
                 out.push('\n');
@@ -242,12 +244,12 @@ fn elsewhere(
         if role == Some(DigestRole::Drop) {
             continue;
         }
-        let lines = text
-            .get(extent.start as usize..extent.end as usize)
-            .map_or(0, |t| t.lines().filter(|l| !l.trim().is_empty()).count());
         out.push_str(&format!(
-            "- {} ({lines} lines): `{}` § {}\n",
-            sec.text, art.path, sec.text
+            "- {} ({}): `{}` § {}\n",
+            sec.text,
+            lines(body_lines(text, extent)),
+            file_name(&art.path),
+            sec.text
         ));
         for t in art
             .tasks
