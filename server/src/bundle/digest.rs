@@ -269,7 +269,8 @@ fn elsewhere(
             };
             let kept = relinked(line, line_start, relinks);
             items.push(kept.trim().to_string());
-            out.push_str("  - ");
+            // Nested under the pointer, its own `- [ ]` marker kept.
+            out.push_str("  ");
             out.push_str(kept.trim_start());
             if !kept.ends_with('\n') {
                 out.push('\n');
