@@ -52,6 +52,11 @@ async def test_save_stale_resave_load_list(vscode: AgentopsClient, workspace):
     assert h.severity == types.DiagnosticSeverity.Hint
     assert "bundle `monitoring-strategy-research`" in h.message
 
+    # ... and in the status report (which sees the unsaved edit too).
+    status = await c.raw_request("agentops/status", {"uri": research})
+    [sb] = [b for b in status["stale_bundles"] if b["name"] == "monitoring-strategy-research"]
+    assert sb["changed"] == [RESEARCH] and sb["path"] == DIGEST
+
     # Loaded while stale: the digest is led by what changed, section by section.
     early = await run(c, "agentops.bundleLoad", {"name": "monitoring-strategy-research"})
     assert early["changed"] == [RESEARCH]

@@ -47,7 +47,7 @@ pub fn sections_changed(old: &str, new: &str) -> String {
     let mut removed = Vec::new();
     for (h, body) in &b {
         match a.iter().find(|(k, _)| k == h) {
-            Some((_, was)) if was != body => changed.push(label(h)),
+            Some((_, was)) if was.trim_end() != body.trim_end() => changed.push(label(h)),
             Some(_) => {}
             None => added.push(label(h)),
         }
