@@ -54,7 +54,8 @@ async def test_save_stale_resave_load_list(vscode: AgentopsClient, workspace):
 
     # ... and in the status report (which sees the unsaved edit too).
     status = await c.raw_request("agentops/status", {"uri": research})
-    [sb] = [b for b in status["stale_bundles"] if b["name"] == "monitoring-strategy-research"]
+    [report] = status["roots"]
+    [sb] = [b for b in report["stale_bundles"] if b["name"] == "monitoring-strategy-research"]
     assert sb["changed"] == [RESEARCH] and sb["path"] == DIGEST
 
     # Loaded while stale: the digest is led by what changed, section by section.
