@@ -155,6 +155,21 @@ fn save_stale_resave_load_round_trip() {
     edited.extend_from_slice(b"\nA late finding: Thanos for long-term storage.\n");
     std::fs::write(root.join(RESEARCH), &edited).unwrap();
     assert_eq!(codes(root), vec![format!("{DIGEST}:bundle-stale")]);
+    // Where the user works: a hint on the source, and the bundle in `status`.
+    assert_eq!(
+        source_hints(root),
+        vec![format!(
+            "{RESEARCH}: changed since bundle `monitoring-strategy-research` captured it"
+        )]
+    );
+    let status = run(root, &["status", "."]);
+    assert!(
+        stdout(&status).contains("stale bundles (re-save before resuming from them)\n  monitoring-strategy-research  — changed since the save: agentops/infrastructure-ops/research/monitoring-strategy-research.md\n"),
+        "{}",
+        stdout(&status)
+    );
+    let status = json(&run(root, &["status", ".", "--json"]));
+    assert_eq!(status["stale_bundles"][0]["changed"][0], RESEARCH);
     let list = json(&run(root, &["bundle", "list", "--json"]));
     let row = list
         .as_array()
@@ -164,11 +179,41 @@ fn save_stale_resave_load_round_trip() {
         .unwrap();
     assert_eq!(row["stale"], true);
     assert_eq!(row["state"], "stale");
+    assert_eq!(row["recall"], 1.0);
+    assert!(row["compression_ratio"].as_f64().unwrap() > 0.0);
+    // A load without --count writes nothing; a stale digest is printed led
+    // by what changed, section by section.
     let before_load = files(root);
+    let plain = run(root, &["bundle", "load", "monitoring-strategy-research"]);
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    assert_eq!(
+        files(root),
+        before_load,
+        "a load without --count writes nothing"
+    );
+    assert!(
+        stdout(&plain).starts_with(&format!(
+            "> **Stale bundle.** Changed since it was saved (the digest below is as saved; the files are newer):\n> - `{RESEARCH}`: § Next Steps changed\n\n---\nbundle_id:"
+        )),
+        "{}",
+        stdout(&plain)
+    );
     let loaded = json(&run(
         root,
-        &["bundle", "load", "monitoring-strategy-research", "--json"],
+        &[
+            "bundle",
+            "load",
+            "monitoring-strategy-research",
+            "--count",
+            "--json",
+        ],
     ));
+    assert!(
+        loaded["since"]
+            .as_str()
+            .unwrap()
+            .contains("§ Next Steps changed")
+    );
     assert_eq!(loaded["verified"], true);
     assert_eq!(
         loaded["changed"],
@@ -219,7 +264,7 @@ fn save_stale_resave_load_round_trip() {
     );
     assert_eq!(twice.status.code(), Some(1), "extract never overwrites");
 
-    // Re-save: fresh again, the old one kept beside it.
+    // Re-save without --from: the recorded sources, no more, no fewer.
     let old_digest = std::fs::read(root.join(DIGEST)).unwrap();
     let resaved = json(&run(
         root,
@@ -227,14 +272,17 @@ fn save_stale_resave_load_round_trip() {
             "bundle",
             "save",
             "monitoring-strategy-research",
-            "--from",
-            RESEARCH,
-            PLAN,
             "--overwrite",
             "--json",
         ],
     ));
     assert_eq!(resaved["replaced"], true);
+    assert_eq!(resaved["sources"], 2);
+    let digest = std::fs::read_to_string(root.join(DIGEST)).unwrap();
+    assert!(
+        digest.contains(&format!("  - path: {RESEARCH}\n"))
+            && digest.contains(&format!("  - path: {PLAN}\n"))
+    );
     assert_eq!(
         std::fs::read(root.join(format!("{DIGEST}.prev"))).unwrap(),
         old_digest
@@ -248,6 +296,165 @@ fn save_stale_resave_load_round_trip() {
         stderr(&human).contains("no source changed since the save"),
         "{}",
         stderr(&human)
+    );
+}
+
+/// The `bundle-source-changed` findings of the workspace, `path: message` up to the `;`.
+fn source_hints(root: &Path) -> Vec<String> {
+    let o = run(root, &["check", ".", "--format", "json", "--no-cache"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "bundle-source-changed")
+        .map(|d| {
+            let m = d["message"].as_str().unwrap();
+            format!(
+                "{}: {}",
+                d["path"].as_str().unwrap(),
+                m.split(';').next().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn exactly_the_named_sources() {
+    let ws = example_copy();
+    let root = ws.path();
+    let saved = json(&run(
+        root,
+        &[
+            "bundle",
+            "save",
+            "monitoring-strategy-research",
+            "--from",
+            RESEARCH,
+            "--json",
+        ],
+    ));
+    assert_eq!(
+        saved["sources"], 1,
+        "the plan of the work item is not added"
+    );
+    let resaved = json(&run(
+        root,
+        &[
+            "bundle",
+            "save",
+            "monitoring-strategy-research",
+            "--overwrite",
+            "--json",
+        ],
+    ));
+    assert_eq!(
+        resaved["sources"], 1,
+        "a re-save keeps the recorded sources"
+    );
+    let none = run(root, &["bundle", "save", "x-research"]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(stderr(&none).contains("--from"), "{}", stderr(&none));
+}
+
+#[test]
+fn positional_root_and_partial_names() {
+    let ws = example_copy();
+    let root = ws.path();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let at = root.to_str().unwrap();
+    let list = run(elsewhere.path(), &["bundle", "list", at]);
+    assert!(list.status.success(), "{}", stderr(&list));
+    let text = stdout(&list);
+    assert!(text.contains("k8s-upgrade-plan"), "{text}");
+    // The example's bundles were saved by the tool: measured, verified.
+    assert!(text.contains("100%  fresh"), "{text}");
+    let loaded = run(
+        elsewhere.path(),
+        &["bundle", "load", "k8s-upgrade-plan", at],
+    );
+    assert!(loaded.status.success(), "{}", stderr(&loaded));
+    assert!(stdout(&loaded).contains("# Bundle: k8s-upgrade-plan"));
+    let partial = run(elsewhere.path(), &["bundle", "load", "k8s", at]);
+    assert_eq!(partial.status.code(), Some(1));
+    assert!(
+        stderr(&partial)
+            .contains("no bundle `k8s`; it could mean: k8s-upgrade-plan, k8s-upgrade-research"),
+        "{}",
+        stderr(&partial)
+    );
+    let rows = json(&run(elsewhere.path(), &["bundle", "list", at, "--json"]));
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    for r in rows {
+        assert_eq!(r["recall"], 1.0, "{r}");
+        assert_eq!(r["state"], "fresh", "{r}");
+    }
+    // The demo's bundles restore their sources.
+    let out = elsewhere.path().join("restored");
+    let ex = run(
+        elsewhere.path(),
+        &[
+            "bundle",
+            "load",
+            "k8s-upgrade-research",
+            at,
+            "--extract",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(ex.status.success(), "{}", stderr(&ex));
+    assert_eq!(
+        std::fs::read(out.join("agentops/infrastructure-ops/research/k8s-upgrade-research.md"))
+            .unwrap(),
+        std::fs::read(root.join("agentops/infrastructure-ops/research/k8s-upgrade-research.md"))
+            .unwrap()
+    );
+}
+
+#[test]
+fn every_open_task_whole_and_no_cut_sections() {
+    const TASKS: &str = "agentops/product-dev/specs/2025-11-07-payment-integration/tasks.md";
+    let ws = example_copy();
+    let root = ws.path();
+    let saved = json(&run(
+        root,
+        &[
+            "bundle",
+            "save",
+            "payment-integration-implementation",
+            "--from",
+            TASKS,
+            "--json",
+        ],
+    ));
+    assert_eq!(saved["recall"], 1.0);
+    let digest = std::fs::read_to_string(
+        root.join(".agentops/bundles/payment-integration-implementation.md"),
+    )
+    .unwrap();
+    let source = std::fs::read_to_string(root.join(TASKS)).unwrap();
+    let open: Vec<&str> = source
+        .lines()
+        .filter(|l| l.trim_start().starts_with("- [ ]"))
+        .collect();
+    assert_eq!(open.len(), 14);
+    for t in &open {
+        assert!(digest.contains(t), "open task `{t}` missing:\n{digest}");
+    }
+    for t in source
+        .lines()
+        .filter(|l| l.trim_start().starts_with("- [x]"))
+    {
+        assert!(!digest.contains(t), "completed task `{t}` kept");
+    }
+    assert!(digest.contains("completed tasks: `tasks.md` §"), "{digest}");
+    assert!(!digest.contains("more lines in the snapshot"), "{digest}");
+    assert!(
+        !digest
+            .lines()
+            .any(|l| l.trim_start().starts_with("/bundle-")),
+        "{digest}"
     );
 }
 

@@ -38,12 +38,30 @@ async def test_save_stale_resave_load_list(vscode: AgentopsClient, workspace):
     await c.quiet(0.2)
     assert all(list(p.diagnostics) == [] for p in c.publishes(digest_uri))
 
-    # An unsaved edit of a source makes the bundle stale at once.
+    # An unsaved edit of a source makes the bundle stale at once, and says so
+    # on the source, where the user is editing.
     since = len(c.published)
     c.edit(research, (rng(0, 0, 0, 0), "<!-- reviewed -->\n"))
     stale = await c.wait_publish(digest_uri, lambda p: len(p.diagnostics) > 0, since=since)
     [d] = stale.diagnostics
     assert d.code == "bundle-stale" and RESEARCH in d.message
+    hinted = await c.wait_publish(
+        research, lambda p: any(x.code == "bundle-source-changed" for x in p.diagnostics), since=since
+    )
+    [h] = [x for x in hinted.diagnostics if x.code == "bundle-source-changed"]
+    assert h.severity == types.DiagnosticSeverity.Hint
+    assert "bundle `monitoring-strategy-research`" in h.message
+
+    # ... and in the status report (which sees the unsaved edit too).
+    status = await c.raw_request("agentops/status", {"uri": research})
+    [report] = status["roots"]
+    [sb] = [b for b in report["stale_bundles"] if b["name"] == "monitoring-strategy-research"]
+    assert sb["changed"] == [RESEARCH] and sb["path"] == DIGEST
+
+    # Loaded while stale: the digest is led by what changed, section by section.
+    early = await run(c, "agentops.bundleLoad", {"name": "monitoring-strategy-research"})
+    assert early["changed"] == [RESEARCH]
+    assert early["since"].startswith("> **Stale bundle.**") and f"`{RESEARCH}`: " in early["since"], early["since"]
 
     digest = c.open(DIGEST)
     actions = await c.raw_request(
@@ -69,14 +87,37 @@ async def test_save_stale_resave_load_list(vscode: AgentopsClient, workspace):
     loaded = await run(c, "agentops.bundleLoad", {"name": "monitoring-strategy-research"})
     # Saved from the editor's text, so nothing changed since.
     assert loaded["verified"] is True and loaded["changed"] == [] and loaded["accessed_count"] == 1
+    assert loaded["since"] is None
     assert loaded["shown"] is True and c.shown_documents[-1].uri == digest_uri
     assert "accessed_count: 1\n" in (workspace / DIGEST).read_text()
 
     listed = await run(c, "agentops.bundleList")
     row = next(r for r in listed if r["name"] == "monitoring-strategy-research")
     assert row["stale"] is False and row["state"] == "fresh" and row["uri"] == digest_uri
-    legacy = next(r for r in listed if r["name"] == "k8s-upgrade-plan")
-    assert legacy["state"] == "unrecorded"
+    assert row["recall"] == 1.0 and row["compression_ratio"] > 0
+    # The example's bundles were saved by the tool: verified, every essential item kept.
+    for name in ("k8s-upgrade-plan", "k8s-upgrade-research"):
+        demo = next(r for r in listed if r["name"] == name)
+        assert demo["state"] == "fresh" and demo["recall"] == 1.0, demo
+
+
+async def test_exactly_the_named_sources_and_resave_keeps_them(vscode: AgentopsClient, workspace):
+    c = vscode
+    research = c.open(RESEARCH)
+    await c.wait_publish(research)
+    saved = await run(c, "agentops.bundleSave", {"name": "monitoring-strategy-research", "uri": research, "from": [RESEARCH]})
+    assert saved["sources"] == 1, saved  # the plan of the work item is not added
+    assert saved["recall"] == 1.0 and saved["essential_items"] > 0
+    # The `/bundle-save NAME` action on an existing bundle re-saves its recorded sources.
+    resaved = await run(
+        c, "agentops.bundleSave", {"name": "monitoring-strategy-research", "uri": research, "overwrite": True}
+    )
+    assert resaved["replaced"] is True and resaved["sources"] == 1, resaved
+    text = (workspace / DIGEST).read_text()
+    assert f"  - path: {RESEARCH}\n" in text and PLAN not in text.split("---")[1]
+    with pytest.raises(JsonRpcException) as err:
+        await run(c, "agentops.bundleSave", {"name": "x-research", "from": ["file:///elsewhere/x.md"]})
+    assert "not a file of this workspace" in str(err.value)
 
 
 @pytest.mark.parametrize("name", ["../escape-plan", "a/b-plan", "Upper-plan", "no-type", ".x-plan"])
@@ -92,7 +133,9 @@ async def test_hostile_names_are_refused(vscode: AgentopsClient, workspace, name
     assert not (workspace.parent / "escape-plan.md").exists()
     assert sorted(p.name for p in (workspace / ".agentops/bundles").iterdir()) == [
         "k8s-upgrade-plan.md",
+        "k8s-upgrade-plan.tar.zst",
         "k8s-upgrade-research.md",
+        "k8s-upgrade-research.tar.zst",
     ]
 
 

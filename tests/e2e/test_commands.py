@@ -125,7 +125,8 @@ async def test_hover_on_a_command_and_on_a_bundle(vscode: AgentopsClient):
     assert as_tuple(bundle.range) == (45, 13, 45, 29)
     assert "Bundle `k8s-upgrade-plan`" in bundle.contents.value
     assert "accessed" in bundle.contents.value or "loaded: 2" in bundle.contents.value
-    assert "not verifiable" in bundle.contents.value
+    # Saved by the tool (recorded, with its snapshot): verified fresh.
+    assert "**fresh**" in bundle.contents.value
 
 
 async def actions_at(c: AgentopsClient, uri: str, line: int) -> list[dict]:

@@ -5,8 +5,11 @@
 
 use crate::artifact::Artifact;
 use crate::artifact::sections::find_section;
+use crate::schema::{DigestRole, Kind};
 use crate::text::TextRange;
 use crate::workspace::Workspace;
+
+use super::condense::{Input, Skip, body_lines, condense, file_name, lines, relinked};
 
 /// One source as the digest sees it.
 pub struct Part<'a> {
@@ -14,9 +17,15 @@ pub struct Part<'a> {
     pub text: &'a str,
 }
 
-/// The digest body (everything after the frontmatter) for `parts`.
-/// `digest` is the digest's root-relative path: links copied from a source
-/// are rewritten to resolve from there.
+/// The digest body (everything after the frontmatter) and the essential
+/// items of its sources, which it holds whole.
+pub struct Digest {
+    pub body: String,
+    pub items: Vec<String>,
+}
+
+/// The digest of `parts`. `digest` is the digest's root-relative path:
+/// links copied from a source are rewritten to resolve from there.
 pub fn body(
     ws: &Workspace,
     name: &str,
@@ -24,7 +33,7 @@ pub fn body(
     parts: &[Part],
     snapshot: &str,
     date: &str,
-) -> String {
+) -> Digest {
     let mut out = format!("# Bundle: {name}\n\n");
     let files = if parts.len() == 1 {
         "artifact"
@@ -32,19 +41,22 @@ pub fn body(
         "artifacts"
     };
     out.push_str(&format!(
-        "Digest of {} {files} saved {date}: essential sections, completed tasks left out. \
-         Full sources: `{snapshot}`.\n",
+        "Digest of {} {files} saved {date}: essential sections whole, the rest as `file` § \
+         heading pointers into the snapshot `{snapshot}`.\n",
         parts.len()
     ));
     out.push_str("\n## Executive Summary\n\n");
     for p in parts {
         out.push_str(&format!("- {}\n", summary_line(ws, p.art)));
     }
+    let mut items = Vec::new();
     for p in parts {
         out.push('\n');
-        out.push_str(&source_part(ws, p, digest));
+        let (text, its) = source_part(ws, p, digest);
+        out.push_str(&text);
+        items.extend(its);
     }
-    out
+    Digest { body: out, items }
 }
 
 fn title_of(art: &Artifact) -> String {
@@ -74,13 +86,24 @@ fn summary_line(ws: &Workspace, art: &Artifact) -> String {
     s
 }
 
-fn source_part(ws: &Workspace, p: &Part, digest: &str) -> String {
+/// One source's part of the digest, and the essential items it holds.
+fn source_part(ws: &Workspace, p: &Part, digest: &str) -> (String, Vec<String>) {
     let art = p.art;
     let mut out = format!("## {}\n\nSource: `{}`\n", title_of(art), art.path);
+    let mut items = Vec::new();
     let kind = ws.kind_of(art);
-    let essential: Vec<&str> = kind.map_or_else(Vec::new, |k| {
+    let roles = roles(art, kind);
+    let mut essential: Vec<&str> = kind.map_or_else(Vec::new, |k| {
         k.essential_sections.iter().map(String::as_str).collect()
     });
+    if let Some(k) = kind {
+        essential.extend(
+            k.sections
+                .iter()
+                .filter(|s| s.digest == Some(DigestRole::Whole))
+                .map(|s| s.id.as_str()),
+        );
+    }
     let mut taken: Vec<TextRange> = Vec::new();
     let relinks = relinks(ws, art, digest);
     if let Some(kind) = kind {
@@ -109,19 +132,46 @@ fn source_part(ws: &Workspace, p: &Part, digest: &str) -> String {
             } else {
                 3u8.saturating_sub(sec.level)
             };
-            let shifted = section_text(art, p.text, extent, shift, &relinks);
-            let shifted = shifted.trim_matches('\n');
-            if !shifted.is_empty() {
+            let skips: Vec<Skip> = roles
+                .iter()
+                .filter(|(r, role, _)| {
+                    *role != DigestRole::Whole && extent.contains_range(*r) && *r != extent
+                })
+                .map(|(r, role, h)| Skip {
+                    extent: *r,
+                    heading: h.clone(),
+                    point: *role == DigestRole::Pointer,
+                })
+                .collect();
+            let c = condense(
+                &Input {
+                    art,
+                    text: p.text,
+                    extent,
+                    shift,
+                    relinks: &relinks,
+                    skips: &skips,
+                },
+                &sec.text,
+            );
+            let t = c.text.trim_matches('\n');
+            // A section left with its heading only (its commands dropped) says nothing.
+            let bare = !t.contains('\n') && t.starts_with('#');
+            if !t.is_empty() && !bare {
                 out.push('\n');
-                out.push_str(shifted);
+                out.push_str(t);
                 out.push('\n');
             }
+            items.extend(c.items);
         }
     }
     if taken.is_empty() {
         out.push_str(&fallback(art, p.text, kind.is_none()));
     }
-    out
+    let (rest, open) = elsewhere(art, p.text, &taken, &roles, &relinks);
+    out.push_str(&rest);
+    items.extend(open);
+    (out, items)
 }
 
 /// A source whose kind names no essential section (or that has none of
@@ -153,96 +203,85 @@ fn fallback(art: &Artifact, text: &str, unknown: bool) -> String {
     }
 }
 
-/// The text of `extent` with headings inside it moved `shift` levels down
-/// and checked tasks (with what is nested under them) left out.
-fn section_text(
-    art: &Artifact,
-    text: &str,
-    extent: TextRange,
-    shift: u8,
-    relinks: &[(TextRange, String)],
-) -> String {
-    let headings: Vec<u32> = art
-        .sections
-        .iter()
-        .filter(|s| extent.contains_range(s.range))
-        .map(|s| s.range.start)
-        .collect();
-    let done: Vec<(u32, u32)> = art
-        .tasks
-        .iter()
-        .filter(|t| t.checked && extent.contains_range(t.range))
-        .map(|t| (t.range.start, t.indent))
-        .collect();
-    let mut out = String::new();
-    let mut omitted = 0usize;
-    let mut kept = 0usize;
-    let mut cut = 0usize;
-    let mut fence: Option<&str> = None;
-    let mut skip_deeper_than: Option<usize> = None;
-    let mut pos = extent.start as usize;
-    let slice = text
-        .get(extent.start as usize..extent.end as usize)
-        .unwrap_or("");
-    for line in slice.split_inclusive('\n') {
-        let start = pos;
-        pos += line.len();
-        let lead = line.len() - line.trim_start_matches([' ', '\t']).len();
-        if let Some(indent) = skip_deeper_than {
-            if !line.trim().is_empty() && lead > indent {
-                continue;
-            }
-            skip_deeper_than = None;
-        }
-        let line_range = TextRange::from_usize(start, pos);
-        if let Some(&(_, indent)) = done.iter().find(|(s, _)| line_range.contains(*s)) {
-            omitted += 1;
-            skip_deeper_than = Some(indent as usize);
-            continue;
-        }
-        // A digest, not a copy: the first lines of each section, never cut
-        // inside a code block (those carry the commands to run next).
-        let trimmed = line.trim_start();
-        let opens_or_closes = ["```", "~~~"].into_iter().find(|f| trimmed.starts_with(f));
-        if kept >= SECTION_LINES && fence.is_none() {
-            if !line.trim().is_empty() {
-                cut += 1;
-            }
-            continue;
-        }
-        match (fence, opens_or_closes) {
-            (None, Some(f)) => fence = Some(f),
-            (Some(f), Some(g)) if f == g => fence = None,
-            _ => {}
-        }
-        if !line.trim().is_empty() {
-            kept += 1;
-        }
-        if shift > 0 && line.starts_with('#') && headings.iter().any(|&h| line_range.contains(h)) {
-            let hashes = line.len() - line.trim_start_matches('#').len();
-            let add = usize::from(shift).min(6usize.saturating_sub(hashes));
-            out.push_str(&"#".repeat(add));
-        }
-        out.push_str(&relinked(line, start, relinks));
-    }
-    let mut notes = Vec::new();
-    if omitted > 0 {
-        let tasks = if omitted == 1 { "task" } else { "tasks" };
-        notes.push(format!("{omitted} completed {tasks} left out"));
-    }
-    if cut > 0 {
-        let lines = if cut == 1 { "line" } else { "lines" };
-        notes.push(format!("{cut} more {lines} in the snapshot"));
-    }
-    if !notes.is_empty() {
-        out = out.trim_end_matches('\n').to_string();
-        out.push_str(&format!("\n\n_{}._\n", notes.join("; ")));
-    }
-    out
+/// Each declared section's extent, role in the digest and heading text.
+fn roles(art: &Artifact, kind: Option<&Kind>) -> Vec<(TextRange, DigestRole, String)> {
+    let Some(kind) = kind else {
+        return Vec::new();
+    };
+    crate::artifact::sections::matched(art, kind)
+        .into_iter()
+        .filter_map(|(si, ni)| {
+            let role = kind.sections.get(si)?.digest?;
+            let node = art.sections.get(ni)?;
+            Some((node.extent(), role, node.text.clone()))
+        })
+        .collect()
 }
 
-/// Non-blank lines kept of each essential section.
-const SECTION_LINES: usize = 10;
+/// The sections the digest does not keep, one pointer line each (file and
+/// heading), with the open tasks they hold kept whole under it: an open task
+/// is work to resume wherever it is written.
+fn elsewhere(
+    art: &Artifact,
+    text: &str,
+    taken: &[TextRange],
+    roles: &[(TextRange, DigestRole, String)],
+    relinks: &[(TextRange, String)],
+) -> (String, Vec<String>) {
+    let mut out = String::new();
+    let mut items = Vec::new();
+    let mut covered: Vec<TextRange> = taken.to_vec();
+    for sec in art.sections.iter().filter(|s| s.level >= 2) {
+        let extent = sec.extent();
+        if covered.iter().any(|t| t.contains_range(sec.range)) {
+            continue;
+        }
+        covered.push(extent);
+        let role = roles
+            .iter()
+            .find(|(r, _, _)| *r == extent)
+            .map(|(_, role, _)| *role);
+        if role == Some(DigestRole::Drop) {
+            continue;
+        }
+        out.push_str(&format!(
+            "- {} ({}): `{}` § {}\n",
+            sec.text,
+            lines(body_lines(text, extent)),
+            file_name(&art.path),
+            sec.text
+        ));
+        for t in art
+            .tasks
+            .iter()
+            .filter(|t| !t.checked && extent.contains_range(t.range))
+        {
+            let line_start = text
+                .get(..t.range.start as usize)
+                .and_then(|b| b.rfind('\n'))
+                .map_or(0, |i| i + 1);
+            let line_end = text
+                .get(t.range.end as usize..)
+                .and_then(|a| a.find('\n'))
+                .map_or(text.len(), |i| t.range.end as usize + i + 1);
+            let Some(line) = text.get(line_start..line_end) else {
+                continue;
+            };
+            let kept = relinked(line, line_start, relinks);
+            items.push(kept.trim().to_string());
+            // Nested under the pointer, its own `- [ ]` marker kept.
+            out.push_str("  ");
+            out.push_str(kept.trim_start());
+            if !kept.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+    }
+    if out.is_empty() {
+        return (out, items);
+    }
+    (format!("\n### Elsewhere in the source\n\n{out}"), items)
+}
 
 /// For every local link of the source, its destination as seen from the
 /// digest: `(range of the destination, new destination)`.
@@ -273,28 +312,6 @@ fn relinks(ws: &Workspace, art: &Artifact, digest: &str) -> Vec<(TextRange, Stri
             new
         };
         out.push((range, new));
-    }
-    out
-}
-
-/// `line` (which starts at byte `start` of the source) with the link
-/// destinations inside it replaced.
-fn relinked(line: &str, start: usize, relinks: &[(TextRange, String)]) -> String {
-    let end = start + line.len();
-    let mut inside: Vec<&(TextRange, String)> = relinks
-        .iter()
-        .filter(|(r, _)| r.start as usize >= start && r.end as usize <= end)
-        .collect();
-    if inside.is_empty() {
-        return line.to_string();
-    }
-    inside.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
-    let mut out = line.to_string();
-    for (r, new) in inside {
-        let (s, e) = (r.start as usize - start, r.end as usize - start);
-        if out.is_char_boundary(s) && out.is_char_boundary(e) && s <= e {
-            out.replace_range(s..e, new);
-        }
     }
     out
 }

@@ -14,6 +14,9 @@ pub struct Row {
     pub created: Option<String>,
     pub tags: Vec<String>,
     pub accessed_count: Option<i64>,
+    /// As measured at the save (none for a bundle written by hand).
+    pub compression_ratio: Option<f64>,
+    pub recall: Option<f64>,
     #[serde(flatten)]
     pub state: State,
     pub stale: bool,
@@ -37,6 +40,12 @@ pub fn list(ws: &Workspace) -> Vec<Row> {
                 Some(FmValue::Int(i)) => Some(*i),
                 _ => None,
             };
+            let number = |k: &str| match fm.and_then(|f| f.get(k)).map(|f| &f.value) {
+                Some(FmValue::Int(i)) => Some(*i as f64),
+                Some(FmValue::Float(x)) => Some(*x),
+                Some(v) => v.as_text().and_then(|t| t.parse().ok()),
+                None => None,
+            };
             let st = state(ws, b.art);
             Row {
                 stale: matches!(st, State::Stale(_)),
@@ -46,6 +55,8 @@ pub fn list(ws: &Workspace) -> Vec<Row> {
                 created: text("created"),
                 tags,
                 accessed_count,
+                compression_ratio: number("compression_ratio"),
+                recall: number("recall"),
                 state: st,
             }
         })

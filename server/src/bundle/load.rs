@@ -38,12 +38,27 @@ pub struct Loaded {
     pub sources: usize,
     pub changed: Vec<Change>,
     pub accessed_count: u64,
+    /// For a stale bundle, what changed since the save, in markdown: what a
+    /// loaded digest starts with.
+    pub since: Option<String>,
 }
 
 /// What the bundle `name` records, read from disk, with its digest text.
 fn open(ws: &Workspace, name: &str) -> Result<(String, String, Option<Recorded>), String> {
-    index::check_name(ws, name)?;
-    let art = index::find(ws, name).ok_or_else(|| missing(ws, name))?;
+    let art = match index::find(ws, name) {
+        Some(a) => a,
+        None => {
+            let could = candidates(ws, name);
+            if !could.is_empty() {
+                return Err(format!(
+                    "no bundle `{name}`; it could mean: {}",
+                    could.join(", ")
+                ));
+            }
+            index::check_name(ws, name)?;
+            return Err(missing(ws, name));
+        }
+    };
     let path = art.path.clone();
     let text = crate::workspace::read::repo_text(&ws.root, &path)
         .map_err(|e| format!("cannot read `{path}`: {e}"))?;
@@ -58,6 +73,22 @@ fn open(ws: &Workspace, name: &str) -> Result<(String, String, Option<Recorded>)
         return Err(format!("`{path}` has broken frontmatter: {}", e.message));
     }
     Ok((path, text, recorded(&fresh)))
+}
+
+/// The saved bundle names that hold `part`: what a partial name could mean.
+pub fn candidates(ws: &Workspace, part: &str) -> Vec<String> {
+    if part.is_empty() {
+        return Vec::new();
+    }
+    let items = ws.items();
+    let mut out: Vec<String> = items
+        .bundle_names()
+        .filter(|n| n.contains(part))
+        .map(str::to_string)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 pub fn missing(ws: &Workspace, name: &str) -> String {
@@ -129,12 +160,15 @@ pub fn load(
     count_access: bool,
 ) -> Result<Loaded, String> {
     let (path, text, rec) = open(ws, name)?;
-    let (verified, sources, changed) = match &rec {
+    let (verified, sources, changed, since) = match &rec {
         Some(rec) => {
-            verify(ws, &path, rec).map_err(|e| format!("bundle `{name}` is invalid: {e}"))?;
-            (true, rec.sources.len(), changes(rec, read))
+            let entries =
+                verify(ws, &path, rec).map_err(|e| format!("bundle `{name}` is invalid: {e}"))?;
+            let changed = changes(rec, read);
+            let since = super::since::note(&changed, &entries, read);
+            (true, rec.sources.len(), changed, since)
         }
-        None => (false, 0, Vec::new()),
+        None => (false, 0, Vec::new(), None),
     };
     let accessed_count = if count_access {
         record_access(ws, &path, &text)?
@@ -148,6 +182,7 @@ pub fn load(
         sources,
         changed,
         accessed_count,
+        since,
     })
 }
 
@@ -240,6 +275,23 @@ pub fn extract(ws: &Workspace, name: &str, dest: &Path) -> Result<Vec<PathBuf>, 
         verify(ws, &path, &rec).map_err(|e| format!("bundle `{name}` is invalid: {e}"))?;
     // All or nothing: every target is checked before the first is written,
     // and a write that fails still takes back the ones before it.
+    // A new folder is made for the files (and taken back if nothing is written).
+    let made = !dest.exists();
+    if made {
+        std::fs::create_dir_all(dest)
+            .map_err(|e| format!("cannot create `{}`: {e}", dest.display()))?;
+    }
+    let undo = |e: String| {
+        if made {
+            let _ = std::fs::remove_dir_all(dest);
+        }
+        e
+    };
+    write_all(dest, entries).map_err(undo)
+}
+
+/// Checks every target, then writes them all, or none.
+fn write_all(dest: &Path, entries: Vec<snapshot::Entry>) -> Result<Vec<PathBuf>, String> {
     use crate::workspace::read::{ReadError, canonical_root, confine};
     let real_dest = canonical_root(dest);
     for e in &entries {

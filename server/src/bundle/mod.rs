@@ -5,12 +5,15 @@
 //! The format, byte for byte, is `docs/bundles.md`.
 
 pub mod atomic;
+pub mod condense;
 pub mod digest;
 pub mod index;
 pub mod list;
 pub mod load;
 pub mod name;
+pub mod recall;
 pub mod save;
+pub mod since;
 pub mod snapshot;
 pub mod sources;
 pub mod state;

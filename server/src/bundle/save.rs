@@ -31,6 +31,10 @@ pub struct Saved {
     pub original_tokens: u64,
     pub compressed_tokens: u64,
     pub compression_ratio: f64,
+    /// Essential items of the sources (list items, paragraphs, table rows
+    /// and open tasks of their essential sections) and the share the digest holds.
+    pub essential_items: usize,
+    pub recall: f64,
     /// The bundle replaced an earlier one (kept as `.prev`).
     pub replaced: bool,
 }
@@ -58,8 +62,16 @@ pub fn save(ws: &Workspace, req: &Request, read: Reader) -> Result<Saved, String
     }
     // The sources, each rebuilt from the bytes being saved so that the
     // digest and the recorded hashes describe the same text.
+    // A re-save names no sources: the ones the bundle records, never more.
+    let recorded_from;
+    let from = if req.from.is_empty() && req.overwrite {
+        recorded_from = recorded_sources(ws, &req.name).unwrap_or_default();
+        &recorded_from
+    } else {
+        &req.from
+    };
     let mut paths: Vec<&str> = Vec::new();
-    for p in &req.from {
+    for p in from {
         let p = p.trim_start_matches("./");
         if !paths.contains(&p) {
             paths.push(p);
@@ -109,7 +121,9 @@ pub fn save(ws: &Workspace, req: &Request, read: Reader) -> Result<Saved, String
 
     let date = crate::time::today();
     let parts: Vec<Part> = built.iter().map(|(art, text)| Part { art, text }).collect();
-    let body = digest::body(ws, &req.name, &digest_rel, &parts, &snap_name, &date);
+    let digest::Digest { body, items } =
+        digest::body(ws, &req.name, &digest_rel, &parts, &snap_name, &date);
+    let recall = super::recall::recall(&items, &body);
     let counts: Vec<u64> = built.iter().map(|(_, t)| tokens::count(t)).collect();
     let original: u64 = counts.iter().sum();
     let compressed = tokens::count(&body).max(1);
@@ -130,6 +144,8 @@ pub fn save(ws: &Workspace, req: &Request, read: Reader) -> Result<Saved, String
     fm.push_str(&format!("original_tokens: {original}\n"));
     fm.push_str(&format!("compressed_tokens: {compressed}\n"));
     fm.push_str(&format!("compression_ratio: {ratio:.1}\n"));
+    fm.push_str(&format!("essential_items: {}\n", items.len()));
+    fm.push_str(&format!("recall: {recall:.2}\n"));
     fm.push_str(&format!("tokenizer: {}\n", tokens::TOKENIZER));
     let tags: Vec<String> = req.tags.iter().map(|t| scalar(t)).collect();
     fm.push_str(&format!("tags: [{}]\n", tags.join(", ")));
@@ -178,8 +194,17 @@ pub fn save(ws: &Workspace, req: &Request, read: Reader) -> Result<Saved, String
         original_tokens: original,
         compressed_tokens: compressed,
         compression_ratio: ratio,
+        essential_items: items.len(),
+        recall,
         replaced: exists,
     })
+}
+
+/// The sources the saved bundle `name` records, in their order.
+pub fn recorded_sources(ws: &Workspace, name: &str) -> Option<Vec<String>> {
+    let art = index::find(ws, name)?;
+    let rec = super::sources::recorded(art)?;
+    Some(rec.sources.into_iter().map(|s| s.path).collect())
 }
 
 /// Creates and locks the bundle folder, which must stay inside the root: a

@@ -14,11 +14,18 @@ use crate::workspace::{self, CacheMode, Workspace};
 use super::{BundleArgs, BundleCommand};
 
 pub fn run(args: &BundleArgs) -> ExitCode {
-    let root = match &args.command {
-        BundleCommand::Save { root, .. }
-        | BundleCommand::Load { root, .. }
-        | BundleCommand::List { root, .. } => root,
+    // A positional root, as for `check`; `--root` still read for older scripts.
+    let (at, flag) = match &args.command {
+        BundleCommand::Save { at, root, .. }
+        | BundleCommand::Load { at, root, .. }
+        | BundleCommand::List { at, root, .. } => (at, root),
     };
+    let root = at
+        .as_ref()
+        .or(flag.as_ref())
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let root = &root;
     if !root.is_dir() {
         eprintln!("agentops-lsp: `{}` is not a folder", root.display());
         return ExitCode::from(2);
@@ -36,6 +43,12 @@ pub fn run(args: &BundleArgs) -> ExitCode {
             json,
             ..
         } => {
+            if from.is_empty() && !*overwrite {
+                return fail(
+                    "name the sources with --from (a re-save with --overwrite keeps the recorded ones)",
+                    2,
+                );
+            }
             let from = match sources(&ws, from) {
                 Ok(f) => f,
                 Err(e) => return fail(&e, 2),
@@ -61,12 +74,14 @@ pub fn run(args: &BundleArgs) -> ExitCode {
                         String::new()
                     };
                     println!(
-                        "saved {}: {} sources, {} → {} tokens ({:.1}:1, o200k_base){replaced}\n  {}\n  {}",
+                        "saved {}: {} sources, {} → {} tokens ({:.1}:1, o200k_base), recall {:.0}% of {} essential items{replaced}\n  {}\n  {}",
                         esc(&s.name),
                         s.sources,
                         s.original_tokens,
                         s.compressed_tokens,
                         s.compression_ratio,
+                        s.recall * 100.0,
+                        s.essential_items,
                         esc(&s.path),
                         esc(&s.snapshot)
                     );
@@ -78,7 +93,7 @@ pub fn run(args: &BundleArgs) -> ExitCode {
         BundleCommand::Load {
             name,
             extract,
-            no_count,
+            count,
             json,
             ..
         } => {
@@ -93,13 +108,14 @@ pub fn run(args: &BundleArgs) -> ExitCode {
                     Err(e) => fail(&e, 1),
                 };
             }
-            match load::load(&ws, name, &read, !*no_count) {
+            match load::load(&ws, name, &read, *count) {
                 Ok(l) if *json => print_json(&json!(l)),
                 Ok(l) => {
                     eprintln!("{}", describe(&l));
                     match workspace::read::repo_text(&ws.root, &l.path) {
                         Ok(digest) => {
-                            print!("{digest}");
+                            // A stale digest starts with what changed since the save.
+                            print!("{}{digest}", l.since.as_deref().unwrap_or(""));
                             ExitCode::SUCCESS
                         }
                         Err(e) => fail(&format!("cannot read `{}`: {e}", l.path), 2),
@@ -117,11 +133,19 @@ pub fn run(args: &BundleArgs) -> ExitCode {
                 eprintln!("no bundles in {}", esc(&bundle::folder(&ws)));
             }
             for r in rows {
+                let ratio = r
+                    .compression_ratio
+                    .map_or("-".to_string(), |x| format!("{x:.1}:1"));
+                let recall = r
+                    .recall
+                    .map_or("-".to_string(), |x| format!("{:.0}%", x * 100.0));
                 println!(
-                    "{:<40} {:<24} {:<22} {}",
+                    "{:<40} {:<24} {:<22} {:>7} {:>6}  {}",
                     esc(&r.name),
                     esc(r.ty.as_deref().unwrap_or("-")),
                     esc(r.created.as_deref().unwrap_or("-")),
+                    ratio,
+                    recall,
                     r.state.label()
                 );
             }
@@ -153,6 +177,9 @@ pub fn describe(l: &load::Loaded) -> String {
         s.push_str(&format!("\n  {how}: {}", esc(&c.path)));
     }
     s.push_str(&format!("\n  loaded {} times", l.accessed_count));
+    if l.since.is_some() {
+        s.push_str("\n  the digest below starts with what changed since the save");
+    }
     s
 }
 

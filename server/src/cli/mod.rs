@@ -71,8 +71,12 @@ pub enum BundleCommand {
     Save {
         /// `<topic>-<type>[-vN]`, e.g. `k8s-upgrade-plan`.
         name: String,
-        /// Artifacts (or folders of artifacts) to bundle.
-        #[arg(long, required = true, num_args = 1..)]
+        /// Workspace root (the folder holding `agentops/`), as for `check`.
+        #[arg(value_name = "ROOT")]
+        at: Option<PathBuf>,
+        /// Artifacts (or folders of artifacts) to bundle: exactly these. Without it, a
+        /// re-save (`--overwrite`) keeps the sources the bundle records.
+        #[arg(long, num_args = 1..)]
         from: Vec<PathBuf>,
         /// The bundle type; must agree with the name's.
         #[arg(long = "type")]
@@ -83,30 +87,39 @@ pub enum BundleCommand {
         /// Replace an existing bundle (the old one is kept as `NAME.md.prev` / `NAME.tar.zst.prev`).
         #[arg(long)]
         overwrite: bool,
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[arg(long, hide = true, conflicts_with = "at")]
+        root: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
-    /// Verify a bundle, report sources changed since the save, count the access and print the digest.
+    /// Verify a bundle, report sources changed since the save and print the digest (a
+    /// stale one led by what changed). Writes nothing unless `--count`.
     Load {
+        /// The bundle's name; a part of it lists the bundles it could mean.
         name: String,
+        #[arg(value_name = "ROOT")]
+        at: Option<PathBuf>,
         /// Restore the snapshot's files into DIR instead (never overwriting a file).
         #[arg(long, value_name = "DIR")]
         extract: Option<PathBuf>,
-        /// Do not update `accessed_count` and `last_accessed`.
+        /// Record the load in the digest: `accessed_count` + 1 and `last_accessed`.
         #[arg(long)]
+        count: bool,
+        /// The default now; kept so that older scripts still run.
+        #[arg(long, hide = true, conflicts_with = "count")]
         no_count: bool,
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[arg(long, hide = true, conflicts_with = "at")]
+        root: Option<PathBuf>,
         /// The report as JSON instead of the digest.
         #[arg(long)]
         json: bool,
     },
-    /// Every bundle with its type, creation time and state (fresh, stale, invalid).
+    /// Every bundle with its type, creation time, compression ratio, recall and state.
     List {
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[arg(value_name = "ROOT")]
+        at: Option<PathBuf>,
+        #[arg(long, hide = true, conflicts_with = "at")]
+        root: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },

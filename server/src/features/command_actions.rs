@@ -67,9 +67,14 @@ pub fn actions(ws: &Workspace, art: &Artifact, range: TextRange, uri: &str) -> V
                         })
                         .filter(|t| !t.is_empty())
                         .collect();
-                    let verb = if exists { "Re-save" } else { "Save" };
+                    // A re-save keeps the sources the bundle records.
+                    let title = if exists {
+                        format!("Re-save bundle `{word}` from its recorded sources")
+                    } else {
+                        format!("Save bundle `{word}` from this work item")
+                    };
                     out.push(Run::Command {
-                        title: format!("{verb} bundle `{word}` from this work item"),
+                        title,
                         command: "agentops.bundleSave",
                         arguments: json!({ "name": word, "uri": uri, "type": ty, "tags": tags, "overwrite": exists }),
                     });

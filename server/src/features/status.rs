@@ -14,6 +14,33 @@ pub struct Report {
     /// Where each flavor's artifacts were found, and what showed it.
     pub layouts: Vec<Layout>,
     pub flavors: Vec<FlavorStatus>,
+    /// Bundles whose sources changed since the save: resuming from them
+    /// would start from an outdated digest.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stale_bundles: Vec<StaleBundle>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StaleBundle {
+    pub name: String,
+    pub path: String,
+    pub changed: Vec<String>,
+}
+
+/// The workspace's stale bundles, by name.
+fn stale_bundles(ws: &Workspace) -> Vec<StaleBundle> {
+    use crate::bundle::state::{State, state};
+    crate::bundle::all(ws)
+        .into_iter()
+        .filter_map(|b| match state(ws, b.art) {
+            State::Stale(changed) => Some(StaleBundle {
+                name: b.name,
+                path: b.art.path.clone(),
+                changed,
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 #[derive(Debug, Serialize)]
@@ -61,6 +88,7 @@ pub fn report(ws: &Workspace) -> Report {
         root: ws.root.display().to_string(),
         layouts: ws.schemas.layouts.clone(),
         flavors,
+        stale_bundles: stale_bundles(ws),
     }
 }
 
@@ -87,6 +115,16 @@ pub fn human(r: &Report) -> String {
                 "  {:<width$}  {}{tail}\n",
                 esc(&i.state.key),
                 esc(&i.timeline)
+            ));
+        }
+    }
+    if !r.stale_bundles.is_empty() {
+        out.push_str("stale bundles (re-save before resuming from them)\n");
+        for b in &r.stale_bundles {
+            out.push_str(&format!(
+                "  {}  — changed since the save: {}\n",
+                b.name,
+                b.changed.join(", ")
             ));
         }
     }

@@ -224,6 +224,18 @@ fn command_dependents(
             }
         }
     }
+    // A bundle saved again: its sources' `bundle-source-changed` hints change.
+    if old.map(|a| a.sha256) != new.map(|a| a.sha256) {
+        for b in [old, new]
+            .into_iter()
+            .flatten()
+            .filter(|a| crate::bundle::index::is_bundle(a))
+        {
+            if let Some(r) = crate::bundle::sources::recorded(b) {
+                out.extend(r.sources.into_iter().map(|s| s.path));
+            }
+        }
+    }
     let came_or_went = old.is_some() != new.is_some();
     let status = |a: Option<&Artifact>| a.and_then(|a| a.status.as_ref().map(|s| s.value.clone()));
     if !came_or_went && status(old) == status(new) {

@@ -82,12 +82,21 @@ pub async fn save(state: &Arc<State>, args: &[Value]) -> Result<Value> {
     let uri = a.get("uri").and_then(Value::as_str).map(str::to_string);
     super::commands::refresh_open(state).await;
     let root = root_for(state, uri.as_deref())?;
-    let mut from: Vec<String> = strings(a.get("from"))
-        .iter()
-        .filter_map(|e| rel_of(&root, e))
-        .collect();
-    // No sources named: the work item of the document the command came from.
+    // Exactly the sources named: one that cannot be read as a path of this
+    // root is refused, never replaced by a guess.
+    let named = strings(a.get("from"));
+    let mut from: Vec<String> = Vec::new();
+    for e in &named {
+        from.push(rel_of(&root, e).ok_or_else(|| {
+            Error::invalid_params(format!("`{e}` is not a file of this workspace"))
+        })?);
+    }
+    let overwrite = a.get("overwrite").and_then(Value::as_bool).unwrap_or(false);
+    let exists = crate::bundle::find(&read(&root.ws), &name).is_some();
+    // No sources named: a re-save keeps the recorded ones (the save reads
+    // them); a new bundle takes the work item of the document it came from.
     if from.is_empty()
+        && !(exists && overwrite)
         && let Some(u) = &uri
         && let Some(rel) = rel_of(&root, u)
     {
@@ -103,7 +112,7 @@ pub async fn save(state: &Arc<State>, args: &[Value]) -> Result<Value> {
         from,
         ty: a.get("type").and_then(Value::as_str).map(str::to_string),
         tags: strings(a.get("tags")),
-        overwrite: a.get("overwrite").and_then(Value::as_bool).unwrap_or(false),
+        overwrite,
     };
     let read_fn = reader(state, &root);
     let r = root.clone();
@@ -122,6 +131,8 @@ pub async fn save(state: &Arc<State>, args: &[Value]) -> Result<Value> {
         "original_tokens": saved.original_tokens,
         "compressed_tokens": saved.compressed_tokens,
         "compression_ratio": saved.compression_ratio,
+        "essential_items": saved.essential_items,
+        "recall": saved.recall,
         "replaced": saved.replaced,
     }))
 }
@@ -153,6 +164,8 @@ pub async fn load(state: &Arc<State>, args: &[Value]) -> Result<Value> {
         "changed": loaded.changed.iter().map(|c| c.path.clone()).collect::<Vec<_>>(),
         "deleted": loaded.changed.iter().filter(|c| c.how == load::How::Deleted).map(|c| c.path.clone()).collect::<Vec<_>>(),
         "accessed_count": loaded.accessed_count,
+        // A stale digest is read starting with what changed since the save.
+        "since": loaded.since,
         "shown": shown,
     }))
 }

@@ -31,3 +31,32 @@ pub fn check(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
         sink.push("bundle-stale", s.path_range, message);
     }
 }
+
+/// bundle-source-changed: on the artifact itself, where the user edits it,
+/// each bundle that captured an earlier version of it.
+pub fn source_changed(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
+    let bundles = crate::bundle::all(ws);
+    if bundles.is_empty() {
+        return;
+    }
+    let range = art.anchor();
+    for b in bundles {
+        let Some(rec) = recorded(b.art) else {
+            continue;
+        };
+        if rec
+            .sources
+            .iter()
+            .any(|s| s.path == art.path && s.sha256.is_some_and(|h| h != art.sha256))
+        {
+            sink.push(
+                "bundle-source-changed",
+                range,
+                format!(
+                    "changed since bundle `{}` captured it; re-save the bundle (`agentops-lsp bundle save {} --overwrite`) or it resumes from the old text",
+                    b.name, b.name
+                ),
+            );
+        }
+    }
+}

@@ -186,6 +186,11 @@ pub const RULES: &[Rule] = &[
         summary: "A bundle's sources changed since it was saved.",
     },
     Rule {
+        code: "bundle-source-changed",
+        default: Severity::Hint,
+        summary: "An artifact changed since a bundle captured it.",
+    },
+    Rule {
         code: "route-missing",
         default: Severity::Warning,
         summary: "A cross-flavor route names an artifact that does not exist.",
@@ -469,12 +474,20 @@ pub fn check_artifact(ws: &Workspace, art: &Artifact) -> Vec<Diagnostic> {
             code_paths::check(ws, art, &mut sink);
         }
     }
-    links::check(ws, art, &mut sink);
+    // A saved digest's links are copies of its sources' links, rewritten to
+    // resolve from the bundle folder: a broken one is reported on its source.
+    let generated =
+        crate::bundle::index::is_bundle(art) && crate::bundle::sources::recorded(art).is_some();
+    if !generated {
+        links::check(ws, art, &mut sink);
+    }
     // Arguments name other files and bundles: judged once all are indexed.
     if ws.complete {
         commands::check(ws, art, &mut sink);
         if crate::bundle::index::is_bundle(art) {
             bundles::check(ws, art, &mut sink);
+        } else {
+            bundles::source_changed(ws, art, &mut sink);
         }
     }
     routes::check(ws, art, &mut sink);

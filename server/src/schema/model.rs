@@ -297,6 +297,21 @@ pub struct Section {
     /// `false`, and `section-order` judges the others without it.
     #[serde(default = "yes")]
     pub ordered: bool,
+    /// What a context bundle's digest does with the section: `whole` (kept,
+    /// as if listed in `essential_sections`), `pointer` (one line naming
+    /// the file and heading, even inside an essential section) or `drop`.
+    /// Unset: whole inside an essential section, else a pointer.
+    #[serde(default)]
+    pub digest: Option<DigestRole>,
+}
+
+/// A section's place in a context bundle's digest (`digest = "pointer"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DigestRole {
+    Whole,
+    Pointer,
+    Drop,
 }
 
 fn two() -> u8 {
