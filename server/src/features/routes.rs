@@ -219,6 +219,7 @@ fn routed_text(
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
+    let body = with_ack(body, from, kind, path);
     let mut quote = format!("> Routed from [{title}]({link}) ({about}).");
     if let Some(s) = summary(ws, from, from_text) {
         quote.push_str(&format!("\n>\n> {s}"));
@@ -240,6 +241,29 @@ fn routed_text(
         }
         _ => format!("{quote}\n\n{body}"),
     })
+}
+
+/// The template's text with `from`'s current version acknowledged in the
+/// kind's `routed_from` field: the route starts out read.
+fn with_ack(body: String, from: &Artifact, kind: &Kind, path: &str) -> String {
+    let (Some(field), Some(v)) = (kind.routed_from.as_deref(), from.version.as_ref()) else {
+        return body;
+    };
+    let lines = routes::ack_lines(
+        &crate::workspace::resolve::relative_link(path, &from.path),
+        v,
+    );
+    let block = format!("{field}:\n  - {}\n", lines.join("\n    "));
+    let close = body
+        .strip_prefix("---\n")
+        .and_then(|rest| rest.find("\n---\n").map(|i| 4 + i + 1));
+    match close {
+        Some(at) if at <= body.len() => {
+            let (head, tail) = body.split_at(at);
+            format!("{head}{block}{tail}")
+        }
+        _ => format!("---\n{block}---\n{body}"),
+    }
 }
 
 /// The source in a few sentences: its first essential section's first
