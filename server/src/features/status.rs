@@ -22,7 +22,7 @@ pub struct FlavorStatus {
     pub items: Vec<ItemStatus>,
     /// Routes into this flavor whose target has not acknowledged its
     /// source's current version (`docs/links.md#acknowledging-a-route`).
-    #[serde(rename = "routesAwaiting")]
+    #[serde(rename = "routesAwaiting", skip_serializing_if = "Vec::is_empty")]
     pub routes_awaiting: Vec<AwaitingRoute>,
 }
 
