@@ -17,9 +17,15 @@ EXPIRY = "- Expiry 30 days"
 
 
 async def codes_until(c: AgentopsClient, uri: str, want: bool, code: str) -> list[types.Diagnostic]:
-    """The document's diagnostics once `code` is (or is no longer) among them."""
+    """The document's diagnostics once `code` is (or is no longer) among them: pulled,
+    or for a push client the last published (a dependent is republished at the same
+    document version, so waiting for a version would find the earlier publish)."""
+    pull = c.init_result.capabilities.diagnostic_provider is not None
     for _ in range(100):
-        diags = await c.diagnostics_of(uri, c.doc_version(uri))
+        if pull:
+            diags = await c.diagnostics_of(uri, c.doc_version(uri))
+        else:
+            diags = list(c.diagnostics.get(uri, []))
         if any(d.code == code for d in diags) == want:
             return diags
         await asyncio.sleep(0.1)
