@@ -439,3 +439,134 @@ fn a_section_moved_to_the_end_and_an_ambiguous_list_left_alone() {
         all.iter().map(|f| &f.action.title).collect::<Vec<_>>()
     );
 }
+
+const LOGIN_REQUIREMENTS: &str = "# Spec Requirements: Login\n\n## Initial Description\n## Requirements Discussion\n## Visual Assets\n## Requirements Summary\n";
+
+fn login_spec(goal: &str) -> String {
+    format!(
+        "---\nstatus: draft\n---\n# Specification: Login 🔐\n\n## Goal\n{goal}\n\n## User Stories\n## Specific Requirements\n## Existing Code to Leverage\n## Out of Scope\n"
+    )
+}
+
+const ALERTS: &str = "agentops/infrastructure-ops/research/login-alerts-research.md";
+const LOGIN_SPEC: &str = "agentops/product-dev/specs/2025-11-06-login/spec.md";
+
+fn alerts_research() -> String {
+    "# Research: Login Alerts\n\n## Problem Statement\nLogins now depend on the [login spec — ünïcode](../../product-dev/specs/2025-11-06-login/spec.md).\n\n## Scope\n## Key Findings\n## Recommended Approach\n## Open Questions\n## References\n## Next Steps\n".to_string()
+}
+
+#[test]
+fn route_from_a_linked_spec_then_acknowledge_each_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        &[
+            (
+                "agentops/product-dev/specs/2025-11-06-login/planning/requirements.md",
+                LOGIN_REQUIREMENTS,
+            ),
+            (LOGIN_SPEC, &login_spec("Sessions last 30 days.")),
+            (ALERTS, &alerts_research()),
+        ],
+    );
+    // The research links the spec in prose: no route yet, nothing reported.
+    assert!(!check(root).contains("route-"), "{}", check(root));
+    run(
+        root,
+        ALERTS,
+        "Route from the product-dev spec `2025-11-06-login`",
+    );
+    let spec = std::fs::read_to_string(root.join(LOGIN_SPEC)).unwrap();
+    assert!(
+        spec.starts_with("---\nstatus: draft\nroutes: [../../../infrastructure-ops/research/login-alerts-research.md]\n---\n"),
+        "{spec}"
+    );
+    let research = std::fs::read_to_string(root.join(ALERTS)).unwrap();
+    assert!(
+        research.starts_with("---\nrouted_from:\n  - path: ../../product-dev/specs/2025-11-06-login/spec.md\n    hash: \""),
+        "{research}"
+    );
+    assert!(
+        research.contains("\n    sections:\n      specification-login-: \""),
+        "{research}"
+    );
+    // Routed and acknowledged: clean.
+    assert!(!check(root).contains("route-"), "{}", check(root));
+
+    // Product edits the goal: ops is warned, product informed.
+    let edited = spec.replace("Sessions last 30 days.", "Sessions last 14 days.");
+    std::fs::write(root.join(LOGIN_SPEC), &edited).unwrap();
+    let out = check(root);
+    assert!(
+        out.contains(&format!("{ALERTS}:3:5: warning[route-stale]: The product-dev spec `2025-11-06-login` changed since it was acknowledged: edited `Goal`")),
+        "{out}"
+    );
+    assert!(out.contains("info[route-unacknowledged]"), "{out}");
+    // Acknowledge rewrites the entry in place: one entry, the new hash.
+    run(
+        root,
+        ALERTS,
+        "Acknowledge the product-dev spec `2025-11-06-login`",
+    );
+    let after = std::fs::read_to_string(root.join(ALERTS)).unwrap();
+    assert_eq!(after.matches("- path:").count(), 1, "{after}");
+    assert_eq!(after.lines().count(), research.lines().count(), "{after}");
+    assert_ne!(after, research);
+    assert!(!check(root).contains("route-"), "{}", check(root));
+
+    // A frontmatter-only edit of the source (its status) is no news for ops.
+    std::fs::write(
+        root.join(LOGIN_SPEC),
+        edited.replace("status: draft", "status: approved"),
+    )
+    .unwrap();
+    assert!(!check(root).contains("route-"), "{}", check(root));
+}
+
+#[test]
+fn acknowledge_creates_the_field_beside_other_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let spec = login_spec("Sessions last 30 days.").replace(
+        "status: draft\n",
+        "status: draft\nroutes: [../../../infrastructure-ops/research/login-alerts-research.md, ../../../infrastructure-ops/research/login-audit-research.md]\n",
+    );
+    let audit = "agentops/infrastructure-ops/research/login-audit-research.md";
+    write(
+        root,
+        &[
+            (
+                "agentops/product-dev/specs/2025-11-06-login/planning/requirements.md",
+                LOGIN_REQUIREMENTS,
+            ),
+            (LOGIN_SPEC, &spec),
+            (
+                ALERTS,
+                &format!("---\ndate: 2025-11-10\n---\n{}", alerts_research()),
+            ),
+            (
+                audit,
+                &alerts_research().replace("Login Alerts", "Login Audit"),
+            ),
+        ],
+    );
+    let out = check(root);
+    assert!(
+        out.contains(&format!("{ALERTS}:4:1: warning[route-stale]: The product-dev spec `2025-11-06-login` routes here and was never acknowledged")),
+        "{out}"
+    );
+    run(root, ALERTS, "Acknowledge the product-dev spec");
+    run(root, audit, "Acknowledge the product-dev spec");
+    let alerts = std::fs::read_to_string(root.join(ALERTS)).unwrap();
+    assert!(
+        alerts.starts_with("---\ndate: 2025-11-10\nrouted_from:\n  - path: "),
+        "{alerts}"
+    );
+    let audit_text = std::fs::read_to_string(root.join(audit)).unwrap();
+    assert!(
+        audit_text.starts_with("---\nrouted_from:\n  - path: "),
+        "{audit_text}"
+    );
+    assert!(!check(root).contains("route-"), "{}", check(root));
+}

@@ -1050,10 +1050,8 @@ async fn specs_for_path_symbols_and_routes_in_hover() {
         )
         .await;
     let text = hv["contents"]["value"].as_str().unwrap();
-    assert!(
-        text.contains(&format!("Routed from:\n- ← `{PAYMENT_SPEC}`")),
-        "{text}"
-    );
+    assert!(text.contains("Routed from:\n- ← `"), "{text}");
+    assert!(text.contains(&format!("\n- ← `{PAYMENT_SPEC}`")), "{text}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1093,7 +1091,13 @@ async fn will_rename_files_keeps_check_clean() {
             .find_map(|(a, b)| p.strip_prefix(a).map(|rest| format!("{b}{rest}")))
             .unwrap_or_else(|| p.to_string())
     };
-    let before: Vec<(String, String)> = before.into_iter().map(|(p, c)| (carried(&p), c)).collect();
+    let mut before: Vec<(String, String)> =
+        before.into_iter().map(|(p, c)| (carried(&p), c)).collect();
+    // The payment spec's text changed (its links and paths were rewritten):
+    // the research that acknowledged it is told so, as for any edit.
+    before.push((MONITORING_RESEARCH.into(), "route-stale".into()));
+    before.push((PAYMENT_SPEC.into(), "route-unacknowledged".into()));
+    before.sort();
     assert_eq!(h.check_disk(), before);
     let spec = std::fs::read_to_string(h.path(PAYMENT_SPEC)).unwrap();
     assert!(spec.contains("  - src/billing/**\n"), "{spec}");
@@ -1364,4 +1368,128 @@ async fn a_code_action_right_after_an_edit_sees_the_new_text() {
     assert_eq!(edit["newText"], "../research/k8s-upgrade-research.md");
     // Unlinking is offered too, never preferred.
     assert_eq!(titled(&actions, "Unlink")["isPreferred"], false);
+}
+
+// ── The walkthrough: a product change reaches ops ──────────────────────────
+
+const AUTH_SPEC: &str = "agentops/product-dev/specs/2025-11-06-user-authentication/spec.md";
+
+fn git(root: &Path, args: &[&str]) -> bool {
+    std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth_spec_edit_warns_monitoring_research_until_acknowledged() {
+    let mut h = Harness::start(serde_json::from_str(RESOURCE_OPS).unwrap()).await;
+    // The acknowledged version is committed: the hover diffs against it.
+    let in_git = git(&h.root, &["init", "-q"])
+        && git(&h.root, &["add", "-A"])
+        && git(&h.root, &["commit", "-qm", "example"]);
+    h.indexed().await;
+    let research = h.open(MONITORING_RESEARCH).await;
+    let spec = h.open(AUTH_SPEC).await;
+    // Product shortens the session expiry.
+    let text = std::fs::read_to_string(h.path(AUTH_SPEC)).unwrap();
+    assert!(text.contains("- Expiry 30 days"));
+    std::fs::write(
+        h.path(AUTH_SPEC),
+        text.replace("- Expiry 30 days", "- Expiry 14 days"),
+    )
+    .unwrap();
+    h.reopen(AUTH_SPEC, 2).await;
+    // Ops is warned, on its acknowledgement of the spec, naming the section.
+    let p = h
+        .diagnostics_for(&research, |p| codes(p).contains(&"route-stale".into()))
+        .await;
+    let d = p["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "route-stale")
+        .unwrap()
+        .clone();
+    assert_eq!(d["severity"], 2);
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("edited `Specific Requirements`"),
+        "{d}"
+    );
+    assert_eq!(d["range"]["start"], json!({"line": 10, "character": 4}));
+    // The hover on that entry shows the change itself.
+    let hv = h
+        .at(
+            "textDocument/hover",
+            MONITORING_RESEARCH,
+            "path: ../../product-dev/specs/2025-11-06",
+            json!({}),
+        )
+        .await;
+    let shown = hv["contents"]["value"].as_str().unwrap().to_string();
+    assert!(shown.contains("edited `Specific Requirements`"), "{shown}");
+    if in_git {
+        assert!(
+            shown.contains("-- Expiry 30 days") && shown.contains("+- Expiry 14 days"),
+            "{shown}"
+        );
+        assert!(shown.contains("Since commit "), "{shown}");
+    }
+    // So does the command.
+    let r = h
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "agentops.routeDiff", "arguments": [{"uri": research, "source": spec}]}),
+        )
+        .await;
+    let routes = r.result().unwrap()["routes"].clone();
+    assert_eq!(routes[0]["state"], "changed", "{routes}");
+    assert_eq!(routes[0]["changed"], "edited `Specific Requirements`");
+    // Status lists it under infrastructure-ops.
+    let r = h.request("agentops/status", json!({})).await;
+    let flavors = r.result().unwrap()["roots"][0]["flavors"].clone();
+    let ops = flavors
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "infrastructure-ops")
+        .unwrap();
+    assert_eq!(
+        ops["routesAwaiting"],
+        json!([{"source": AUTH_SPEC, "target": MONITORING_RESEARCH, "state": "changed", "changed": "edited `Specific Requirements`"}])
+    );
+    // Acknowledge clears it, on both sides.
+    let actions = h.actions(&research).await;
+    let ack = titled(
+        &actions,
+        "Acknowledge the product-dev spec `2025-11-06-user-authentication`",
+    );
+    assert_eq!(ack["kind"], "quickfix");
+    apply(&ack["edit"]);
+    h.reopen(MONITORING_RESEARCH, 2).await;
+    let p = h.diagnostics_for(&research, |p| p["version"] == 2).await;
+    assert!(!codes(&p).contains(&"route-stale".into()), "{p}");
+    let found = h.check_disk();
+    assert!(
+        !found
+            .iter()
+            .any(|(_, c)| c == "route-stale" || c == "route-unacknowledged"),
+        "{found:?}"
+    );
+    // The payment spec's acknowledgement is untouched.
+    let after = std::fs::read_to_string(h.path(MONITORING_RESEARCH)).unwrap();
+    assert!(after.contains("hash: \"c2d974711db7cecf\""), "{after}");
 }

@@ -66,8 +66,8 @@ PLANTED = {
     "agentops/infrastructure-ops/plans/k8s-upgrade-plan.md": ("link-broken", 1, (13, 203), (13, 255)),
     "agentops/infrastructure-ops/plans/monitoring-plan.md": ("frontmatter-invalid-value", 1, (1, 8), (1, 15)),
     "agentops/infrastructure-ops/research/disaster-recovery-research.md": ("link-broken", 1, (45, 432), (45, 463)),
-    "agentops/infrastructure-ops/research/monitoring-strategy-research.md": ("section-order", 2, (49, 0), None),
-    "agentops/product-dev/specs/2025-11-06-user-authentication/spec.md": ("section-unexpected", 3, (61, 0), None),
+    "agentops/infrastructure-ops/research/monitoring-strategy-research.md": ("section-order", 2, (71, 0), None),
+    "agentops/product-dev/specs/2025-11-06-user-authentication/spec.md": ("section-unexpected", 3, (66, 0), None),
     "agentops/product-dev/specs/2025-11-07-payment-integration/tasks.md": ("phase-status-mismatch", 2, (1, 8), None),
     "agentops/product-dev/specs/2025-11-08-notification-system/spec.md": ("section-missing", 2, (0, 0), None),
 }

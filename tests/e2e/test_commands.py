@@ -147,13 +147,13 @@ async def test_code_actions_on_command_lines(vscode: AgentopsClient, workspace):
     c = vscode
     uri = c.open(MONITORING_RESEARCH)
     await c.wait_publish(uri)
-    save = {a["title"]: a for a in await actions_at(c, uri, 66)}
+    save = {a["title"]: a for a in await actions_at(c, uri, 88)}
     title = "Save bundle `monitoring-strategy-research` from this work item"
     assert title in save, list(save)
     assert save[title]["command"]["command"] == "agentops.bundleSave"
     assert save[title]["command"]["arguments"][0]["name"] == "monitoring-strategy-research"
 
-    plan_line = {a["title"]: a for a in await actions_at(c, uri, 67)}
+    plan_line = {a["title"]: a for a in await actions_at(c, uri, 89)}
     assert f"Open {MONITORING_RESEARCH}" in plan_line
     # The work item has its plan (monitoring-plan.md): nothing to create.
     assert not any(t.startswith("Create ") for t in plan_line), list(plan_line)

@@ -140,8 +140,8 @@ async def test_heading_edit_revalidates_linking_files(push_client: AgentopsClien
     await c.settle()
     n = len(c.published)
 
-    # Line 41 (0-based 40): "## Recommended Approach" -> "## Recommendation".
-    v = c.edit(uri, (rng(40, 3, 40, 23), "Recommendation"))
+    # Line 63 (0-based 62): "## Recommended Approach" -> "## Recommendation".
+    v = c.edit(uri, (rng(62, 3, 62, 23), "Recommendation"))
     plan = await c.wait_publish(plan_uri, since=n)
     assert plan.version is None
     broken = [d for d in plan.diagnostics if d.code == "link-broken"]
@@ -167,6 +167,6 @@ async def test_heading_edit_revalidates_linking_files(push_client: AgentopsClien
 
     # Back to the original heading: the link works again.
     n = len(c.published)
-    c.edit(uri, (rng(40, 3, 40, 17), "Recommended Approach"))
+    c.edit(uri, (rng(62, 3, 62, 17), "Recommended Approach"))
     plan = await c.wait_publish(plan_uri, since=n)
     assert [json_of(d) for d in plan.diagnostics] == [APROVED]

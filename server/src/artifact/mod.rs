@@ -8,6 +8,7 @@ mod model;
 mod placeholders;
 pub mod sections;
 mod template;
+pub mod version;
 
 pub use extract::{Parsers, abandoned, build, build_from_tree, looks_like_path, sha256};
 pub use model::*;

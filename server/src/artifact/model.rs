@@ -39,6 +39,8 @@ pub struct Artifact {
     pub problem: Option<Problem>,
     /// Inline content (links, code spans) the parse budget left unread.
     pub inline_skipped: Option<crate::syntax::inline::Skipped>,
+    /// What a route from this artifact acknowledges: for kinds with a routes field.
+    pub version: Option<super::version::Version>,
 }
 
 /// What the path says the file is.

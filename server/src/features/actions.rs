@@ -59,6 +59,7 @@ pub fn actions(ws: &Workspace, art: &Artifact, text: &str) -> Vec<Action> {
     out.extend(advance(ws, art));
     out.extend(rename_folder(ws, art, text));
     out.extend(super::routes::route_actions(ws, art, text));
+    out.extend(super::acknowledge::actions(ws, art, text));
     out
 }
 
@@ -626,10 +627,9 @@ fn date_of(art: &Artifact) -> Option<String> {
     let Class::Known { captures, .. } = &art.class else {
         return None;
     };
-    captures.iter().find_map(|(_, v)| {
-        let d = v.get(..10)?;
-        crate::rules::is_date(d).then(|| d.to_string())
-    })
+    captures
+        .iter()
+        .find_map(|(_, v)| crate::rules::dated_prefix(v).map(str::to_string))
 }
 
 pub use crate::time::today;

@@ -199,10 +199,30 @@ pub fn hover(ws: &Workspace, art: &Artifact, offset: u32) -> Option<(String, Tex
     if let Some(cp) = code_path_at(art, offset) {
         return Some((code_path_doc(ws, art, cp), cp.range));
     }
-    let r = routes::routes(ws, art)
+    if let Some(r) = routes::routes(ws, art)
         .into_iter()
-        .find(|r| r.range.contains(offset) || r.range.end == offset)?;
-    Some((route_doc(ws, art, &r), r.range))
+        .find(|r| r.range.contains(offset) || r.range.end == offset)
+    {
+        return Some((route_doc(ws, art, &r), r.range));
+    }
+    // An acknowledgement in `routed_from`: what its source changed since.
+    let ack = routes::acks(ws, art)
+        .into_iter()
+        .find(|a| a.range.contains(offset) || a.range.end == offset)?;
+    let doc = match ack.source.as_deref().and_then(|p| ws.artifacts.get(p)) {
+        Some(src) => {
+            let mut s = format!("**Acknowledged route** from {}", describe(ws, src));
+            if let Some(d) = super::route_diff::route_diff(ws, src, art) {
+                s.push_str(&format!("\n\n{}", super::route_diff::markdown(&d)));
+            }
+            s
+        }
+        None => format!(
+            "**Acknowledged route** from `{}` — not an artifact of this workspace",
+            ack.dest.trim()
+        ),
+    };
+    Some((doc, ack.range))
 }
 
 fn plural(n: u64, word: &str) -> String {
@@ -292,11 +312,8 @@ fn route_doc(ws: &Workspace, art: &Artifact, r: &routes::Route) -> String {
         };
     };
     let mut s = format!("**Route** to {}", describe(ws, t));
-    if let (Some(a), Some(b)) = (routes::date(ws, art), routes::date(ws, t)) {
-        s.push_str(&format!("\n\nThis artifact: {a} · route target: {b}"));
-        if a > b {
-            s.push_str(" — the source changed after its target");
-        }
+    if let Some(d) = super::route_diff::route_diff(ws, art, t) {
+        s.push_str(&format!("\n\n{}", super::route_diff::markdown(&d)));
     }
     s
 }

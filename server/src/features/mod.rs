@@ -1,6 +1,7 @@
 //! Editor features computed from the index: pure functions returning
 //! engine types (byte ranges); the LSP face converts them.
 
+pub mod acknowledge;
 pub mod actions;
 pub mod anchors;
 pub mod approve;
@@ -13,6 +14,7 @@ pub mod fixes;
 pub mod folding;
 pub mod hover;
 pub mod rename;
+pub mod route_diff;
 pub mod routes;
 pub mod start;
 pub mod status;

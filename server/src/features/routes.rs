@@ -18,23 +18,76 @@ use super::actions::{Action, ActionKind, FileOp, set_field, template_text, today
 /// The summary quoted into a routed artifact stops after this many characters.
 const MAX_SUMMARY: usize = 400;
 
-/// "Route to <flavor>: open <phase>" for each other flavor that can start a work item.
+/// "Route to <flavor>: open <phase>" for each other flavor that can start a
+/// work item, and "Route from …" for artifacts of other flavors this one links.
 pub fn route_actions(ws: &Workspace, art: &Artifact, text: &str) -> Vec<Action> {
     let Some(own) = art.class.flavor() else {
         return Vec::new();
     };
+    let mut out = route_from(ws, art, text);
     if routes::field(ws, art).is_none() {
-        return Vec::new();
+        return out;
     }
-    let mut out: Vec<Action> = ws
-        .schemas
-        .flavors
-        .iter()
-        .filter(|f| f.name() != own)
-        .filter_map(|f| route(ws, art, text, f.name()).ok())
-        .map(|(a, _)| a)
-        .collect();
+    out.extend(
+        ws.schemas
+            .flavors
+            .iter()
+            .filter(|f| f.name() != own)
+            .filter_map(|f| route(ws, art, text, f.name()).ok())
+            .map(|(a, _)| a),
+    );
     out.extend(create_missing(ws, art, text));
+    out
+}
+
+/// "Route from the product-dev spec `x`": `art` links an artifact of another
+/// flavor that does not route to it. The action adds `art` to that
+/// artifact's routes and acknowledges its current version here.
+fn route_from(ws: &Workspace, art: &Artifact, text: &str) -> Vec<Action> {
+    let own = art.class.flavor();
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for l in &art.links {
+        let Some(t) = crate::workspace::resolve::target(ws, &art.path, &l.dest) else {
+            continue;
+        };
+        let Some((key, src)) = ws.artifacts.get_key_value(&t) else {
+            continue;
+        };
+        if seen.contains(&key.as_str())
+            || src.class.flavor().is_none()
+            || src.class.flavor() == own
+            || routes::routes(ws, src)
+                .iter()
+                .any(|r| r.target.as_deref() == Some(art.path.as_str()))
+        {
+            continue;
+        }
+        seen.push(key);
+        let (Some(kind), Some(field)) = (ws.kind_of(src), routes::field(ws, src)) else {
+            continue;
+        };
+        // The source's edit is computed on its text on disk: only when that
+        // is the text the index holds (not an unsaved editor buffer).
+        let Ok(src_text) = crate::workspace::read::repo_text(&ws.root, &src.path) else {
+            continue;
+        };
+        if xxhash_rust::xxh3::xxh3_64(src_text.as_bytes()) != src.hash {
+            continue;
+        }
+        let entry = crate::workspace::resolve::relative_link(&src.path, &art.path);
+        let Some(add) = add_route(src, kind, &src_text, field, &entry) else {
+            continue;
+        };
+        let mut ops = vec![add];
+        ops.extend(super::acknowledge::edit(ws, art, text, src));
+        out.push(Action {
+            title: format!("Route from {}", crate::rules::describe_routed(src)),
+            kind: ActionKind::Refactor,
+            ops,
+            fixes: Vec::new(),
+        });
+    }
     out
 }
 
@@ -219,6 +272,7 @@ fn routed_text(
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
+    let body = with_ack(body, from, kind, path);
     let mut quote = format!("> Routed from [{title}]({link}) ({about}).");
     if let Some(s) = summary(ws, from, from_text) {
         quote.push_str(&format!("\n>\n> {s}"));
@@ -240,6 +294,29 @@ fn routed_text(
         }
         _ => format!("{quote}\n\n{body}"),
     })
+}
+
+/// The template's text with `from`'s current version acknowledged in the
+/// kind's `routed_from` field: the route starts out read.
+fn with_ack(body: String, from: &Artifact, kind: &Kind, path: &str) -> String {
+    let (Some(field), Some(v)) = (kind.routed_from.as_deref(), from.version.as_ref()) else {
+        return body;
+    };
+    let lines = routes::ack_lines(
+        &crate::workspace::resolve::relative_link(path, &from.path),
+        v,
+    );
+    let block = format!("{field}:\n  - {}\n", lines.join("\n    "));
+    let close = body
+        .strip_prefix("---\n")
+        .and_then(|rest| rest.find("\n---\n").map(|i| 4 + i + 1));
+    match close {
+        Some(at) if at <= body.len() => {
+            let (head, tail) = body.split_at(at);
+            format!("{head}{block}{tail}")
+        }
+        _ => format!("---\n{block}---\n{body}"),
+    }
 }
 
 /// The source in a few sentences: the first paragraph of its first essential

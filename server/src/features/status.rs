@@ -48,6 +48,43 @@ pub struct FlavorStatus {
     pub name: String,
     pub title: String,
     pub items: Vec<ItemStatus>,
+    /// Routes into this flavor whose target has not acknowledged its
+    /// source's current version (`docs/links.md#acknowledging-a-route`).
+    #[serde(rename = "routesAwaiting", skip_serializing_if = "Vec::is_empty")]
+    pub routes_awaiting: Vec<AwaitingRoute>,
+}
+
+/// A route awaiting acknowledgement, listed under its target's flavor (where the work is).
+#[derive(Debug, Serialize)]
+pub struct AwaitingRoute {
+    pub source: String,
+    pub target: String,
+    /// `never` (never acknowledged) or `changed`.
+    pub state: &'static str,
+    /// What changed since the acknowledged version: "edited `Goal`; added `Rollout`".
+    pub changed: Option<String>,
+}
+
+fn awaiting(ws: &Workspace) -> Vec<(String, AwaitingRoute)> {
+    use crate::workspace::routes::{Standing, pending};
+    pending(ws)
+        .into_iter()
+        .filter_map(|(s, t, st)| {
+            let (state, changed) = match st {
+                Standing::Changed(_, c) => ("changed", s.version.as_ref().map(|v| c.describe(v))),
+                _ => ("never", None),
+            };
+            Some((
+                t.class.flavor()?.to_string(),
+                AwaitingRoute {
+                    source: s.path.clone(),
+                    target: t.path.clone(),
+                    state,
+                    changed,
+                },
+            ))
+        })
+        .collect()
 }
 
 #[derive(Debug, Serialize)]
@@ -60,6 +97,7 @@ pub struct ItemStatus {
 
 pub fn report(ws: &Workspace) -> Report {
     let items = ws.items();
+    let mut awaiting = awaiting(ws);
     let mut flavors: Vec<FlavorStatus> = Vec::new();
     for flavor in &ws.schemas.flavors {
         let its: Vec<ItemStatus> = items
@@ -75,13 +113,18 @@ pub fn report(ws: &Workspace) -> Report {
                 })
             })
             .collect();
-        if its.is_empty() {
+        let (routes_awaiting, rest) = awaiting.into_iter().partition(|(f, _)| f == flavor.name());
+        awaiting = rest;
+        let routes_awaiting: Vec<AwaitingRoute> =
+            routes_awaiting.into_iter().map(|(_, r)| r).collect();
+        if its.is_empty() && routes_awaiting.is_empty() {
             continue;
         }
         flavors.push(FlavorStatus {
             name: flavor.name().to_string(),
             title: flavor.def.flavor.title.clone(),
             items: its,
+            routes_awaiting,
         });
     }
     Report {
@@ -117,14 +160,26 @@ pub fn human(r: &Report) -> String {
                 esc(&i.timeline)
             ));
         }
+        if !f.routes_awaiting.is_empty() {
+            out.push_str("  routes awaiting acknowledgement\n");
+        }
+        for r in &f.routes_awaiting {
+            let why = r.changed.as_deref().unwrap_or("never acknowledged");
+            out.push_str(&format!(
+                "    {} ← {}: {}\n",
+                esc(&r.target),
+                esc(&r.source),
+                esc(why)
+            ));
+        }
     }
     if !r.stale_bundles.is_empty() {
         out.push_str("stale bundles (re-save before resuming from them)\n");
         for b in &r.stale_bundles {
             out.push_str(&format!(
                 "  {}  — changed since the save: {}\n",
-                b.name,
-                b.changed.join(", ")
+                esc(&b.name),
+                esc(&b.changed.join(", "))
             ));
         }
     }

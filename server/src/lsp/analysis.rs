@@ -201,8 +201,39 @@ fn dependents(
         }
     }
     out.extend(command_dependents(ws, rel, old, new));
+    out.extend(route_dependents(ws, rel, old, new));
     out.remove(rel);
     out.into_iter().collect()
+}
+
+/// The other ends of `rel`'s routes, when what they judge changed: its
+/// targets (route-stale) when its version or routes changed, the artifacts
+/// routing to it (route-unacknowledged) when its acknowledgements changed.
+fn route_dependents(
+    ws: &Workspace,
+    rel: &str,
+    old: Option<&Artifact>,
+    new: Option<&Artifact>,
+) -> Vec<String> {
+    use crate::workspace::routes;
+    let fields =
+        |a: Option<&Artifact>| a.and_then(|a| a.frontmatter.as_ref().map(|f| f.fields.clone()));
+    let version = |a: Option<&Artifact>| a.and_then(|a| a.version.clone());
+    if version(old) == version(new) && fields(old) == fields(new) {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = [old, new]
+        .into_iter()
+        .flatten()
+        .flat_map(|a| routes::routes(ws, a))
+        .filter_map(|r| r.target)
+        .collect();
+    out.extend(
+        routes::incoming(ws, rel)
+            .into_iter()
+            .map(|(a, _)| a.path.clone()),
+    );
+    out
 }
 
 /// Bundles that record `rel` as a source (its bytes changed: stale or not),

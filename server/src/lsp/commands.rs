@@ -22,6 +22,8 @@ pub const COMMANDS: &[&str] = &[
     "agentops.bundleList",
     "agentops.open",
     "agentops.route",
+    "agentops.routeDiff",
+    "agentops.acknowledge",
     "agentops.approve",
     "agentops.new",
 ];
@@ -80,6 +82,8 @@ pub async fn execute(state: &Arc<State>, command: &str, args: &[Value]) -> Resul
         "agentops.bundleList" => Ok(Some(super::bundle_commands::list(state, args).await?)),
         "agentops.open" => Ok(Some(super::bundle_commands::open(state, args).await?)),
         "agentops.route" => super::route::execute(state, args).await,
+        "agentops.routeDiff" => super::route_ack::diff(state, args).await,
+        "agentops.acknowledge" => super::route_ack::acknowledge(state, args).await,
         "agentops.approve" => Ok(Some(super::approve::approve(state, args).await?)),
         "agentops.new" => Ok(Some(
             super::phase_commands::new_artifact(state, args).await?,

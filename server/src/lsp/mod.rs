@@ -20,6 +20,7 @@ mod phase_commands;
 mod publish;
 mod rename;
 mod route;
+mod route_ack;
 mod server;
 mod state;
 mod unopened;

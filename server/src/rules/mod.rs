@@ -17,8 +17,9 @@ mod status;
 
 pub use crate::text::closest;
 pub use crate::workspace::resolve::relative_link;
+pub use routes::describe as describe_routed;
 pub use status::{normalize_status, status_in};
-pub use values::is_date;
+pub use values::{dated_prefix, is_date};
 mod values;
 
 use rayon::prelude::*;
@@ -212,8 +213,13 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         code: "route-stale",
-        default: Severity::Hint,
-        summary: "An artifact changed after the artifact its route names.",
+        default: Severity::Warning,
+        summary: "An artifact routing here changed since the version this one acknowledged, or was never acknowledged.",
+    },
+    Rule {
+        code: "route-unacknowledged",
+        default: Severity::Info,
+        summary: "A route target has not acknowledged this artifact's current version yet.",
     },
     Rule {
         code: "template-mismatch",

@@ -124,6 +124,15 @@ pub fn is_date(s: &str) -> bool {
     (1..=days).contains(&d)
 }
 
+/// The date a dated name starts with (`2025-11-06-user-authentication`):
+/// a valid date followed by `-` or nothing. `2025-11-2026-12-02` has none,
+/// although its first ten characters look like one.
+pub fn dated_prefix(s: &str) -> Option<&str> {
+    let d = s.get(..10)?;
+    let named = s.len() == 10 || s.get(10..11) == Some("-");
+    (named && is_date(d)).then_some(d)
+}
+
 /// `YYYY-MM-DD[T ]HH:MM[:SS[.frac]][Z|±HH:MM]`.
 pub fn is_datetime(s: &str) -> bool {
     let (Some(date), Some(sep), Some(rest)) = (s.get(..10), s.get(10..11), s.get(11..)) else {
@@ -157,6 +166,10 @@ mod tests {
         assert!(!is_date("2023-02-29"));
         assert!(!is_date("2025-13-01"));
         assert!(!is_date("20251107"));
+        assert_eq!(dated_prefix("2025-11-06-user-auth"), Some("2025-11-06"));
+        assert_eq!(dated_prefix("2025-11-06"), Some("2025-11-06"));
+        assert_eq!(dated_prefix("2025-11-2026-12-02"), None);
+        assert_eq!(dated_prefix("2025-11-2026-12-02-auth"), None);
         assert!(is_datetime("2025-11-07T10:30:00Z"));
         assert!(is_datetime("2025-11-07 10:30"));
         assert!(is_datetime("2025-11-07T10:30:00.123+02:00"));

@@ -115,13 +115,15 @@ pub fn check(def: &FlavorFile) -> Vec<String> {
                 section_ref(s, "code path section", &mut errors);
             }
         }
-        if let Some(r) = &kind.routes
-            && !kind.fields.iter().any(|f| &f.name == r)
-        {
-            errors.push(format!(
-                "`{r}` (routes field of kind `{}`) is not one of its fields",
-                kind.id
-            ));
+        for (field, what) in [(&kind.routes, "routes"), (&kind.routed_from, "routed_from")] {
+            if let Some(r) = field
+                && !kind.fields.iter().any(|f| &f.name == r)
+            {
+                errors.push(format!(
+                    "`{r}` ({what} field of kind `{}`) is not one of its fields",
+                    kind.id
+                ));
+            }
         }
         if let Some(seed) = kind.seed.as_deref().filter(|s| *s != "body") {
             section_ref(seed, "seed section", &mut errors);

@@ -147,6 +147,10 @@ pub struct Kind {
     /// on this one (cross-flavor routes).
     #[serde(default)]
     pub routes: Option<String>,
+    /// Frontmatter field where this artifact records the version of each
+    /// artifact routing to it that it acknowledged (`routed_from`).
+    #[serde(default)]
+    pub routed_from: Option<String>,
     /// Section ids (or `title`) that a context bundle digest keeps.
     #[serde(default)]
     pub essential_sections: Vec<String>,

@@ -48,6 +48,8 @@ pub struct Workspace {
     pub complete: bool,
     /// Work items, computed on first use; dropped when grouping facts change.
     items: Mutex<Option<Arc<Items>>>,
+    /// Route target → the artifacts routing to it; dropped when a frontmatter changes.
+    routes_in: Mutex<Option<Arc<routes::Incoming>>>,
 }
 
 impl Workspace {
@@ -73,6 +75,7 @@ impl Workspace {
             setup_diagnostics,
             fs: FsProbe::new(root, true),
             items: Mutex::new(None),
+            routes_in: Mutex::new(None),
             complete: false,
         }
     }
@@ -129,6 +132,14 @@ impl Workspace {
         if !same {
             self.forget_items();
         }
+        let same_routes = self.artifacts.get(&art.path).is_some_and(|old| {
+            old.class == art.class
+                && old.frontmatter.as_ref().map(|f| &f.fields)
+                    == art.frontmatter.as_ref().map(|f| &f.fields)
+        });
+        if !same_routes {
+            self.forget_routes();
+        }
         self.artifacts.insert(art.path.clone(), art)
     }
 
@@ -151,6 +162,22 @@ impl Workspace {
 
     pub fn forget_items(&self) {
         *self.items.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.forget_routes();
+    }
+
+    /// Who routes to whom, computed once per change of a frontmatter.
+    pub fn routes_in(&self) -> Arc<routes::Incoming> {
+        let mut cached = self.routes_in.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = cached.as_ref() {
+            return i.clone();
+        }
+        let fresh = Arc::new(routes::Incoming::compute(self));
+        *cached = Some(fresh.clone());
+        fresh
+    }
+
+    fn forget_routes(&self) {
+        *self.routes_in.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
     /// What decides an artifact's work item: its class and its link fields.

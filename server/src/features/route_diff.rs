@@ -1,0 +1,167 @@
+//! What changed in a route's source since the version its target
+//! acknowledged: the acknowledged text is found in git (the newest commit of
+//! the source whose body has the acknowledged hash) or in a context bundle's
+//! snapshot, and diffed against the source's text now. Shown by hover and
+//! `agentops.routeDiff`, so the other team reads the change, not the whole spec.
+
+use serde::Serialize;
+
+use crate::artifact::Artifact;
+use crate::artifact::version::{body_hash, body_of};
+use crate::workspace::Workspace;
+use crate::workspace::routes::{Standing, standing};
+
+/// The diff shown stops after this many lines …
+const MAX_LINES: usize = 200;
+/// … or this many characters.
+const MAX_CHARS: usize = 20_000;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteDiff {
+    pub source: String,
+    pub target: String,
+    /// `acknowledged`, `never` or `changed`.
+    pub state: &'static str,
+    /// The sections changed since the acknowledged version.
+    pub changed: Option<String>,
+    /// Where the acknowledged text came from: `commit <id>`, `bundle <name>`,
+    /// or `HEAD` when only the last commit was found (not the acknowledged version).
+    pub since: Option<String>,
+    /// Unified diff of the source's body, acknowledged → now, cut at 200 lines.
+    pub diff: Option<String>,
+}
+
+/// The change of `source` as `target` sees it; None when the target's kind
+/// records no acknowledgements.
+pub fn route_diff(ws: &Workspace, source: &Artifact, target: &Artifact) -> Option<RouteDiff> {
+    let st = standing(ws, source, target)?;
+    let mut out = RouteDiff {
+        source: source.path.clone(),
+        target: target.path.clone(),
+        state: "acknowledged",
+        changed: None,
+        since: None,
+        diff: None,
+    };
+    let ack = match st {
+        Standing::Acknowledged => return Some(out),
+        Standing::Never => {
+            out.state = "never";
+            return Some(out);
+        }
+        Standing::Changed(ack, change) => {
+            out.state = "changed";
+            out.changed = source.version.as_ref().map(|v| change.describe(v));
+            ack
+        }
+    };
+    let Ok(now) = crate::workspace::read::repo_text(&ws.root, &source.path) else {
+        return Some(out);
+    };
+    let found = from_git(ws, &source.path, &ack.hash)
+        .or_else(|| from_bundles(ws, &source.path, &ack.hash))
+        .or_else(|| {
+            let head = crate::workspace::git::show(&ws.root, "HEAD", &source.path)?;
+            (body_hash(body_of(&head)) != body_hash(body_of(&now))).then(|| ("HEAD".into(), head))
+        });
+    if let Some((since, old)) = found {
+        out.diff = Some(unified(body_of(&old), body_of(&now)));
+        out.since = Some(since);
+    }
+    Some(out)
+}
+
+/// The newest commit of `rel` whose body has `hash`.
+fn from_git(ws: &Workspace, rel: &str, hash: &str) -> Option<(String, String)> {
+    crate::workspace::git::revisions(&ws.root, rel)
+        .into_iter()
+        .find_map(|rev| {
+            let text = crate::workspace::git::show(&ws.root, &rev, rel)?;
+            (body_hash(body_of(&text)) == hash)
+                .then(|| (format!("commit {}", rev.get(..12).unwrap_or(&rev)), text))
+        })
+}
+
+/// A bundle snapshot holding `rel` with a body of `hash`.
+fn from_bundles(ws: &Workspace, rel: &str, hash: &str) -> Option<(String, String)> {
+    use crate::bundle::{self, snapshot};
+    bundle::all(ws).into_iter().find_map(|b| {
+        let rec = bundle::sources::recorded(b.art)?;
+        if !rec.records(rel) {
+            return None;
+        }
+        let (file, _) = rec.snapshot?;
+        let dir = b.art.path.rsplit_once('/').map_or("", |(d, _)| d);
+        let path = ws.root.join(dir).join(file);
+        let entries = snapshot::read(&ws.root, &path, snapshot::LIMITS).ok()?;
+        let e = entries.into_iter().find(|e| e.path == rel)?;
+        let text = String::from_utf8(e.bytes).ok()?;
+        (body_hash(body_of(&text)) == hash).then(|| (format!("bundle {}", b.name), text))
+    })
+}
+
+/// `old` → `new` as a unified diff with two lines of context, bounded.
+fn unified(old: &str, new: &str) -> String {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let text = diff
+        .unified_diff()
+        .context_radius(2)
+        .header("acknowledged", "now")
+        .to_string();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        if i >= MAX_LINES || out.len() + line.len() > MAX_CHARS {
+            out.push_str("… (cut)\n");
+            break;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The diff as hover markdown.
+pub fn markdown(d: &RouteDiff) -> String {
+    match d.state {
+        "acknowledged" => "Acknowledged: the target has read the current version.".to_string(),
+        "never" => "Never acknowledged: the target has not recorded reading any version.".into(),
+        _ => {
+            let mut s = format!(
+                "**Changed since acknowledged**: {}",
+                d.changed.as_deref().unwrap_or("")
+            );
+            match (&d.since, &d.diff) {
+                (Some(since), Some(diff)) => {
+                    let fence = if diff.contains("```") { "~~~~" } else { "```" };
+                    let note = if since == "HEAD" {
+                        " (the acknowledged version is in no commit or bundle: this is the change since the last commit)"
+                    } else {
+                        ""
+                    };
+                    s.push_str(&format!(
+                        "\n\nSince {since}{note}:\n\n{fence}diff\n{diff}{fence}"
+                    ));
+                }
+                _ => s.push_str(
+                    "\n\nThe acknowledged text is in no commit or bundle snapshot: read the sections named.",
+                ),
+            }
+            s
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unified;
+
+    #[test]
+    fn bounded_diff() {
+        let d = unified("a\nb\nc\n", "a\nB\nc\n");
+        assert!(d.contains("-b\n+B\n"), "{d}");
+        let old: String = (0..1000).map(|i| format!("{i}\n")).collect();
+        let d = unified(&old, "");
+        assert_eq!(d.lines().count(), super::MAX_LINES + 1);
+        assert!(d.ends_with("… (cut)\n"));
+    }
+}
