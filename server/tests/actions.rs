@@ -301,7 +301,13 @@ fn quick_fixes_clear_the_examples_findings() {
             .map(|l| format!("{l}\n"))
             .collect();
         let now = check(root);
-        let findings = |s: &str| s.lines().filter(|l| l.contains(": ")).count();
+        // A fix edits a bundled source: its bundle turning stale is true, and
+        // not the fix's business.
+        let findings = |s: &str| {
+            s.lines()
+                .filter(|l| l.contains(": ") && !l.contains("[bundle-"))
+                .count()
+        };
         assert_eq!(
             findings(&now),
             findings(&expected),
