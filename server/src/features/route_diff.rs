@@ -71,10 +71,15 @@ pub fn route_diff(ws: &Workspace, source: &Artifact, target: &Artifact) -> Optio
     Some(out)
 }
 
-/// The newest commit of `rel` whose body has `hash`.
+/// The newest commit of `rel` whose body has `hash`. One git process per
+/// commit, so the whole search shares one command's time limit: a hover
+/// never waits on fifty of them.
 fn from_git(ws: &Workspace, rel: &str, hash: &str) -> Option<(String, String)> {
-    crate::workspace::git::revisions(&ws.root, rel)
+    use crate::workspace::git;
+    let stop = std::time::Instant::now() + git::TIMEOUT;
+    git::revisions(&ws.root, rel)
         .into_iter()
+        .take_while(|_| std::time::Instant::now() < stop)
         .find_map(|rev| {
             let text = crate::workspace::git::show(&ws.root, &rev, rel)?;
             (body_hash(body_of(&text)) == hash)
@@ -102,7 +107,11 @@ fn from_bundles(ws: &Workspace, rel: &str, hash: &str) -> Option<(String, String
 
 /// `old` → `new` as a unified diff with two lines of context, bounded.
 fn unified(old: &str, new: &str) -> String {
-    let diff = similar::TextDiff::from_lines(old, new);
+    // Both sides may be megabytes apart in every line: the diff gives up
+    // (and shows a coarser one) after a second rather than hold the hover.
+    let diff = similar::TextDiff::configure()
+        .timeout(std::time::Duration::from_secs(1))
+        .diff_lines(old, new);
     let text = diff
         .unified_diff()
         .context_radius(2)

@@ -14,7 +14,7 @@ pub const MAX_REVS: usize = 50;
 /// The largest answer read from git; a larger one is dropped.
 const MAX_OUTPUT: u64 = 4 * 1024 * 1024;
 /// How long one git command may take.
-const TIMEOUT: Duration = Duration::from_secs(5);
+pub const TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The commits that changed `rel` (root-relative), newest first, at most `MAX_REVS`.
 pub fn revisions(root: &Path, rel: &str) -> Vec<String> {
