@@ -94,3 +94,19 @@ pub async fn execute(state: &Arc<State>, command: &str, args: &[Value]) -> Resul
         ))),
     }
 }
+
+#[cfg(test)]
+mod docs_tests {
+    /// Every command the server advertises has its row in docs/commands.md.
+    #[test]
+    fn every_command_is_documented() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/commands.md");
+        let docs = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let missing: Vec<&str> = super::COMMANDS
+            .iter()
+            .copied()
+            .filter(|c| !docs.contains(&format!("| `{c}` |")))
+            .collect();
+        assert!(missing.is_empty(), "not in docs/commands.md: {missing:?}");
+    }
+}
