@@ -156,4 +156,20 @@ function H.request(buf, method, params)
   return resp.result
 end
 
+-- The user's quick fix at the diagnostic `d`: the cursor on it, then
+-- vim.lsp.buf.code_action applying the action whose title matches `pattern`
+-- (a Lua pattern). Returns the titles offered, for failure messages.
+function H.pick_action(d, pattern)
+  vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
+  local titles = {}
+  vim.lsp.buf.code_action({
+    apply = true,
+    filter = function(a)
+      table.insert(titles, a.title)
+      return a.title:find(pattern) ~= nil
+    end,
+  })
+  return titles
+end
+
 return H

@@ -19,15 +19,7 @@ h.test("code action: Add missing section, applied by vim.lsp.buf.code_action", f
   local d = h.wait("section-missing", function()
     return h.diagnostic(buf, "section-missing")
   end)
-  vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
-  local titles = {}
-  vim.lsp.buf.code_action({
-    apply = true,
-    filter = function(a)
-      table.insert(titles, a.title)
-      return a.title:find("^Add missing section") ~= nil
-    end,
-  })
+  local titles = h.pick_action(d, "^Add missing section")
   h.wait(function()
     return "the section in the buffer (actions: " .. table.concat(titles, "; ") .. ")"
   end, function()

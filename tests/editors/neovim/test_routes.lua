@@ -48,15 +48,7 @@ h.test("auth spec edited: the monitoring research is warned, acknowledging clear
   h.truthy(hover and hover.contents.value:find("Changed since acknowledged", 1, true), vim.inspect(hover))
   -- The quick fix, as a user picks it.
   vim.api.nvim_set_current_buf(rbuf)
-  vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
-  local titles = {}
-  vim.lsp.buf.code_action({
-    apply = true,
-    filter = function(a)
-      table.insert(titles, a.title)
-      return a.title:find("^Acknowledge the product%-dev spec `2025%-11%-06%-user%-authentication`") ~= nil
-    end,
-  })
+  local titles = h.pick_action(d, "^Acknowledge the product%-dev spec `2025%-11%-06%-user%-authentication`")
   h.wait(function()
     return "route-stale cleared (actions: " .. table.concat(titles, "; ") .. ")"
   end, function()
