@@ -2,7 +2,7 @@
 //! (The real binary over stdio is exercised by tests/e2e with pytest-lsp.)
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, git};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -1373,23 +1373,6 @@ async fn a_code_action_right_after_an_edit_sees_the_new_text() {
 // ── The walkthrough: a product change reaches ops ──────────────────────────
 
 const AUTH_SPEC: &str = "agentops/product-dev/specs/2025-11-06-user-authentication/spec.md";
-
-fn git(root: &Path, args: &[&str]) -> bool {
-    std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth_spec_edit_warns_monitoring_research_until_acknowledged() {

@@ -2,8 +2,10 @@
 //! with the other places as related locations in the machine formats, and
 //! files that git tracks checked even where `.gitignore` matches them.
 
+mod common;
+use common::git;
+
 use std::path::Path;
-use std::process::Command;
 
 use agentops_lsp::cli::output;
 use agentops_lsp::rules;
@@ -77,16 +79,6 @@ fn one_missing_file_named_three_times_is_one_finding_with_two_related_locations(
         related[1]["physicalLocation"]["region"]["startLine"], 7,
         "{related:#?}"
     );
-}
-
-fn git(root: &Path, args: &[&str]) -> bool {
-    Command::new("git")
-        .args(args)
-        .current_dir(root)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 const PLAN: &str =
