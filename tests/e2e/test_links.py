@@ -165,15 +165,12 @@ async def test_moving_a_spec_folder_and_a_code_folder_keeps_check_clean(push_or_
                 return b + p[len(a):]
         return p
 
-    # The moved spec's links were rewritten, so its text changed: the research
-    # that acknowledged it is told (route-stale) and the spec lists it
-    # (route-unacknowledged). True, but a rename should re-acknowledge by itself
-    # (open: see the issue 16 note); everything else is exactly as before.
+    # The moved spec's links and paths were rewritten; its version leaves them
+    # out, so the research that acknowledged it stays acknowledged: check says
+    # exactly what it said before, at the new paths.
     after = check_cli(c.workspace)
-    routes = {"route-stale", "route-unacknowledged"}
-    assert {d[0] for ds in after.values() for d in ds} - {d[0] for ds in before.values() for d in ds} <= routes
-    assert {p: [d for d in ds if d[0] not in routes] for p, ds in after.items()} == {
-        carried(p): d for p, d in before.items()
-    } | {p: [] for p in after if carried(p) not in {carried(q) for q in before}}
+    assert after == {carried(p): d for p, d in before.items()} | {
+        p: [] for p in after if carried(p) not in {carried(q) for q in before}
+    }
     tasks = (c.workspace / moves[0][1] / "tasks.md").read_text(encoding="utf-8")
     assert "src/identity/login.ts" in tasks and "src/auth/" not in tasks

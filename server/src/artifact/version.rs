@@ -5,6 +5,10 @@
 //!
 //! The frontmatter is left out on purpose: a status moving to `approved` or a
 //! new entry in `routes:` is not news for the team that follows the artifact.
+//! So are the places a rename rewrites (link destinations, declared code
+//! paths, path arguments of slash commands: `masks`): moving a spec folder or
+//! `src/auth` changes where things are, not what the artifact says, and must
+//! not send every route target back to re-read it.
 
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
@@ -82,8 +86,9 @@ impl Change {
 }
 
 /// The version of `text`, whose body starts at `body_start`, cut at the
-/// artifact's own headings.
-pub fn of(text: &str, body_start: u32, headings: &[SectionNode]) -> Version {
+/// artifact's own headings; the bytes of `masks` do not count.
+pub fn of(text: &str, body_start: u32, headings: &[SectionNode], masks: &[TextRange]) -> Version {
+    let masks = merged(masks);
     let end = to_u32(text.len());
     let cuts: Vec<&SectionNode> = headings
         .iter()
@@ -92,11 +97,12 @@ pub fn of(text: &str, body_start: u32, headings: &[SectionNode]) -> Version {
     let mut sections = Vec::new();
     let first = cuts.first().map_or(end, |s| s.range.start);
     let pre = TextRange::new(body_start.min(first), first);
-    if !normalize(pre.slice(text)).is_empty() {
+    let pre_text = unmasked(text, pre, &masks);
+    if !normalize(&pre_text).is_empty() {
         sections.push(SectionVersion {
             key: PREAMBLE.to_string(),
             title: "text before the first heading".to_string(),
-            hash: short(pre.slice(text), 8),
+            hash: short(&pre_text, 8),
             range: TextRange::empty(body_start),
         });
     }
@@ -105,19 +111,74 @@ pub fn of(text: &str, body_start: u32, headings: &[SectionNode]) -> Version {
         sections.push(SectionVersion {
             key: s.slug.clone(),
             title: s.text.clone(),
-            hash: short(TextRange::new(s.range.start, stop).slice(text), 8),
+            hash: short(
+                &unmasked(text, TextRange::new(s.range.start, stop), &masks),
+                8,
+            ),
             range: s.range,
         });
     }
     Version {
-        hash: body_hash(text.get(body_start as usize..).unwrap_or("")),
+        hash: short(
+            &unmasked(text, TextRange::new(body_start.min(end), end), &masks),
+            16,
+        ),
         sections,
     }
 }
 
-/// The hash of a body, as `Version::hash` records it.
-pub fn body_hash(body: &str) -> String {
-    short(body, 16)
+/// What of `text` a version leaves out: the places a rename rewrites —
+/// destinations of inline links, images and reference definitions, declared
+/// code paths, and slash-command arguments that name a file (`x.md`, `a/b`).
+pub fn masks(art: &super::Artifact) -> Vec<TextRange> {
+    use crate::syntax::inline::LinkKind;
+    let links = art
+        .links
+        .iter()
+        .filter(|l| matches!(l.kind, LinkKind::Inline | LinkKind::Image))
+        .map(|l| l.dest_range);
+    let defs = art.link_defs.iter().map(|d| d.dest_range);
+    let code = art.code_paths.iter().map(|c| c.range);
+    let args = art
+        .commands
+        .iter()
+        .flat_map(|c| &c.args)
+        .filter(|(w, _)| w.contains('/') || w.ends_with(".md"))
+        .map(|(_, r)| *r);
+    links.chain(defs).chain(code).chain(args).collect()
+}
+
+/// Sorted, overlaps joined.
+fn merged(masks: &[TextRange]) -> Vec<TextRange> {
+    let mut v: Vec<TextRange> = masks.iter().copied().filter(|r| !r.is_empty()).collect();
+    v.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<TextRange> = Vec::with_capacity(v.len());
+    for r in v {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// `range` of `text` without the bytes of `masks` (sorted, disjoint).
+fn unmasked(text: &str, range: TextRange, masks: &[TextRange]) -> String {
+    let mut out = String::new();
+    let mut at = range.start;
+    for m in masks
+        .iter()
+        .filter(|m| m.end > range.start && m.start < range.end)
+    {
+        if m.start > at {
+            out.push_str(TextRange::new(at, m.start).slice(text));
+        }
+        at = at.max(m.end);
+    }
+    if at < range.end {
+        out.push_str(TextRange::new(at, range.end).slice(text));
+    }
+    out
 }
 
 /// The body of a whole file: what follows its frontmatter.
@@ -192,7 +253,7 @@ mod tests {
         ];
         let hs: Vec<SectionNode> = hs.into_iter().filter(|h| src.contains(&h.text)).collect();
         let start = to_u32(src.len() - body_of(src).len());
-        of(src, start, &hs)
+        of(src, start, &hs, &[])
     }
 
     #[test]
@@ -227,6 +288,53 @@ mod tests {
         assert_eq!(v.sections.first().map(|s| s.key.as_str()), Some(PREAMBLE));
         assert_eq!(v.hash.len(), 16);
         assert!(v.sections.iter().all(|s| s.hash.len() == 8));
+    }
+
+    #[test]
+    fn masked_places_do_not_count() {
+        let at = |src: &str, needle: &str| {
+            let start = to_u32(src.find(needle).unwrap_or(0));
+            TextRange::new(start, start + to_u32(needle.len()))
+        };
+        let hs = |src: &str| [heading(2, "Goal", "goal", src)];
+        let a = "## Goal\nSee [the flow](../login/spec.md#flow) in `src/auth/a.ts`.\n";
+        let b =
+            "## Goal\nSee [the flow](../../identity/login/spec.md#flow) in `src/identity/a.ts`.\n";
+        let va = of(
+            a,
+            0,
+            &hs(a),
+            &[at(a, "../login/spec.md#flow"), at(a, "src/auth/a.ts")],
+        );
+        let vb = of(
+            b,
+            0,
+            &hs(b),
+            &[
+                at(b, "src/identity/a.ts"),
+                at(b, "../../identity/login/spec.md#flow"),
+            ],
+        );
+        assert_eq!(va.hash, vb.hash);
+        assert_eq!(
+            va.sections.first().map(|s| &s.hash),
+            vb.sections.first().map(|s| &s.hash)
+        );
+        // Unmasked, the destination counts; so does the link's text.
+        assert_ne!(of(a, 0, &hs(a), &[]).hash, va.hash);
+        let c = a.replace("the flow", "the new flow");
+        assert_ne!(
+            of(&c, 0, &hs(&c), &[at(&c, "../login/spec.md#flow")]).hash,
+            va.hash
+        );
+        // Overlapping and out-of-order masks, multi-byte text around them.
+        let d = "## Goal\nÉté [ü](x/ÿ.md) 😀\n";
+        let m = at(d, "x/ÿ.md");
+        let e = "## Goal\nÉté [ü]() 😀\n";
+        assert_eq!(
+            of(d, 0, &hs(d), &[m, TextRange::new(m.start + 1, m.end), m]).hash,
+            of(e, 0, &hs(e), &[]).hash
+        );
     }
 
     impl Version {

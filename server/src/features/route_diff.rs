@@ -7,7 +7,8 @@
 use serde::Serialize;
 
 use crate::artifact::Artifact;
-use crate::artifact::version::{body_hash, body_of};
+use crate::artifact::version::body_of;
+use crate::artifact::{Parsers, build};
 use crate::workspace::Workspace;
 use crate::workspace::routes::{Standing, standing};
 
@@ -58,11 +59,12 @@ pub fn route_diff(ws: &Workspace, source: &Artifact, target: &Artifact) -> Optio
     let Ok(now) = crate::workspace::read::repo_text(&ws.root, &source.path) else {
         return Some(out);
     };
-    let found = from_git(ws, &source.path, &ack.hash)
-        .or_else(|| from_bundles(ws, &source.path, &ack.hash))
+    let hash = |text: &str| hash_of(ws, source, text);
+    let found = from_git(ws, &source.path, &ack.hash, &hash)
+        .or_else(|| from_bundles(ws, &source.path, &ack.hash, &hash))
         .or_else(|| {
             let head = crate::workspace::git::show(&ws.root, "HEAD", &source.path)?;
-            (body_hash(body_of(&head)) != body_hash(body_of(&now))).then(|| ("HEAD".into(), head))
+            (hash(&head) != hash(&now)).then(|| ("HEAD".into(), head))
         });
     if let Some((since, old)) = found {
         out.diff = Some(unified(body_of(&old), body_of(&now)));
@@ -74,7 +76,12 @@ pub fn route_diff(ws: &Workspace, source: &Artifact, target: &Artifact) -> Optio
 /// The newest commit of `rel` whose body has `hash`. One git process per
 /// commit, so the whole search shares one command's time limit: a hover
 /// never waits on fifty of them.
-fn from_git(ws: &Workspace, rel: &str, hash: &str) -> Option<(String, String)> {
+fn from_git(
+    ws: &Workspace,
+    rel: &str,
+    hash: &str,
+    hash_of: &dyn Fn(&str) -> Option<String>,
+) -> Option<(String, String)> {
     use crate::workspace::git;
     let stop = std::time::Instant::now() + git::TIMEOUT;
     git::revisions(&ws.root, rel)
@@ -82,13 +89,18 @@ fn from_git(ws: &Workspace, rel: &str, hash: &str) -> Option<(String, String)> {
         .take_while(|_| std::time::Instant::now() < stop)
         .find_map(|rev| {
             let text = crate::workspace::git::show(&ws.root, &rev, rel)?;
-            (body_hash(body_of(&text)) == hash)
+            (hash_of(&text).as_deref() == Some(hash))
                 .then(|| (format!("commit {}", rev.get(..12).unwrap_or(&rev)), text))
         })
 }
 
 /// A bundle snapshot holding `rel` with a body of `hash`.
-fn from_bundles(ws: &Workspace, rel: &str, hash: &str) -> Option<(String, String)> {
+fn from_bundles(
+    ws: &Workspace,
+    rel: &str,
+    hash: &str,
+    hash_of: &dyn Fn(&str) -> Option<String>,
+) -> Option<(String, String)> {
     use crate::bundle::{self, snapshot};
     bundle::all(ws).into_iter().find_map(|b| {
         let rec = bundle::sources::recorded(b.art)?;
@@ -101,8 +113,21 @@ fn from_bundles(ws: &Workspace, rel: &str, hash: &str) -> Option<(String, String
         let entries = snapshot::read(&ws.root, &path, snapshot::LIMITS).ok()?;
         let e = entries.into_iter().find(|e| e.path == rel)?;
         let text = String::from_utf8(e.bytes).ok()?;
-        (body_hash(body_of(&text)) == hash).then(|| (format!("bundle {}", b.name), text))
+        (hash_of(&text).as_deref() == Some(hash)).then(|| (format!("bundle {}", b.name), text))
     })
+}
+
+/// The version hash of `text` read as `source`'s file: what it would
+/// acknowledge, so link destinations and code paths count as they do there.
+fn hash_of(ws: &Workspace, source: &Artifact, text: &str) -> Option<String> {
+    let art = build(
+        &mut Parsers::default(),
+        &source.path,
+        text,
+        source.class.clone(),
+        ws.kind_of(source),
+    );
+    art.version.map(|v| v.hash)
 }
 
 /// `old` → `new` as a unified diff with two lines of context, bounded.
