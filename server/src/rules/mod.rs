@@ -11,6 +11,7 @@ pub mod links;
 mod markers;
 mod paths;
 mod phases;
+mod route_acks;
 mod routes;
 pub mod sections;
 mod status;
@@ -497,6 +498,7 @@ pub fn check_artifact(ws: &Workspace, art: &Artifact) -> Vec<Diagnostic> {
         }
     }
     routes::check(ws, art, &mut sink);
+    route_acks::check(ws, art, &mut sink);
     sink.name_related_lines(&art.lines);
     sink.out
         .sort_by_key(|d| (d.range.start, d.range.end, d.code));
