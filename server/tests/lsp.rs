@@ -1412,15 +1412,7 @@ async fn auth_spec_edit_warns_monitoring_research_until_acknowledged() {
     );
     assert_eq!(d["range"]["start"], json!({"line": 10, "character": 4}));
     // The hover on that entry shows the change itself.
-    let hv = h
-        .at(
-            "textDocument/hover",
-            MONITORING_RESEARCH,
-            "path: ../../product-dev/specs/2025-11-06",
-            json!({}),
-        )
-        .await;
-    let shown = hv["contents"]["value"].as_str().unwrap().to_string();
+    let shown = ack_hover(&mut h).await;
     assert!(shown.contains("edited `Specific Requirements`"), "{shown}");
     if in_git {
         assert!(
@@ -1428,6 +1420,17 @@ async fn auth_spec_edit_warns_monitoring_research_until_acknowledged() {
             "{shown}"
         );
         assert!(shown.contains("Since commit "), "{shown}");
+        // An unsaved edit of the open spec is in the diff: the hover reads
+        // the source as the editor shows it, not the file.
+        let unsaved = std::fs::read_to_string(h.path(AUTH_SPEC))
+            .unwrap()
+            .replace("- Expiry 14 days", "- Expiry 7 days ⏳");
+        h.notify("textDocument/didChange", json!({"textDocument": {"uri": spec, "version": 3}, "contentChanges": [{"text": unsaved}]})).await;
+        h.diagnostics_for(&spec, |p| p["version"] == 3).await;
+        let shown = ack_hover(&mut h).await;
+        assert!(shown.contains("+- Expiry 7 days ⏳"), "{shown}");
+        h.reopen(AUTH_SPEC, 4).await;
+        h.diagnostics_for(&spec, |p| p["version"] == 4).await;
     }
     // So does the command.
     let r = h
@@ -1473,4 +1476,17 @@ async fn auth_spec_edit_warns_monitoring_research_until_acknowledged() {
     // The payment spec's acknowledgement is untouched.
     let after = std::fs::read_to_string(h.path(MONITORING_RESEARCH)).unwrap();
     assert!(after.contains("hash: \"883e2c84fe7877f4\""), "{after}");
+}
+
+/// The hover on the monitoring research's acknowledgement of the auth spec.
+async fn ack_hover(h: &mut Harness) -> String {
+    let hv = h
+        .at(
+            "textDocument/hover",
+            MONITORING_RESEARCH,
+            "path: ../../product-dev/specs/2025-11-06",
+            json!({}),
+        )
+        .await;
+    hv["contents"]["value"].as_str().unwrap().to_string()
 }

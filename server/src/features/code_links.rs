@@ -195,7 +195,12 @@ fn code_targets(ws: &Workspace, cp: &CodePath) -> Vec<Target> {
 }
 
 /// Hover on a declared code path or a route: what it names, and who else claims it.
-pub fn hover(ws: &Workspace, art: &Artifact, offset: u32) -> Option<(String, TextRange)> {
+pub fn hover(
+    ws: &Workspace,
+    art: &Artifact,
+    offset: u32,
+    open: &super::route_diff::OpenTexts,
+) -> Option<(String, TextRange)> {
     if let Some(cp) = code_path_at(art, offset) {
         return Some((code_path_doc(ws, art, cp), cp.range));
     }
@@ -203,7 +208,7 @@ pub fn hover(ws: &Workspace, art: &Artifact, offset: u32) -> Option<(String, Tex
         .into_iter()
         .find(|r| r.range.contains(offset) || r.range.end == offset)
     {
-        return Some((route_doc(ws, art, &r), r.range));
+        return Some((route_doc(ws, art, &r, open), r.range));
     }
     // An acknowledgement in `routed_from`: what its source changed since.
     let ack = routes::acks(ws, art)
@@ -212,7 +217,7 @@ pub fn hover(ws: &Workspace, art: &Artifact, offset: u32) -> Option<(String, Tex
     let doc = match ack.source.as_deref().and_then(|p| ws.artifacts.get(p)) {
         Some(src) => {
             let mut s = format!("**Acknowledged route** from {}", describe(ws, src));
-            if let Some(d) = super::route_diff::route_diff(ws, src, art) {
+            if let Some(d) = super::route_diff::route_diff(ws, src, art, open) {
                 s.push_str(&format!("\n\n{}", super::route_diff::markdown(&d)));
             }
             s
@@ -299,7 +304,12 @@ fn action_word(a: crate::schema::CodePathAction) -> &'static str {
     }
 }
 
-fn route_doc(ws: &Workspace, art: &Artifact, r: &routes::Route) -> String {
+fn route_doc(
+    ws: &Workspace,
+    art: &Artifact,
+    r: &routes::Route,
+    open: &super::route_diff::OpenTexts,
+) -> String {
     let dest = r.dest.trim();
     let Some(target) = &r.target else {
         return format!("**Route** to `{dest}` — outside this workspace");
@@ -312,7 +322,7 @@ fn route_doc(ws: &Workspace, art: &Artifact, r: &routes::Route) -> String {
         };
     };
     let mut s = format!("**Route** to {}", describe(ws, t));
-    if let Some(d) = super::route_diff::route_diff(ws, art, t) {
+    if let Some(d) = super::route_diff::route_diff(ws, art, t, open) {
         s.push_str(&format!("\n\n{}", super::route_diff::markdown(&d)));
     }
     s

@@ -11,11 +11,12 @@ pub fn hover(
     ws: &Workspace,
     art: &Artifact,
     offset: u32,
+    open: &super::route_diff::OpenTexts,
 ) -> Option<(String, crate::text::TextRange)> {
     if let Some(h) = super::command_hover::hover(ws, art, offset) {
         return Some(h);
     }
-    if let Some(h) = super::code_links::hover(ws, art, offset) {
+    if let Some(h) = super::code_links::hover(ws, art, offset, open) {
         return Some(h);
     }
     let kind = ws.kind_of(art)?;

@@ -32,9 +32,19 @@ pub struct RouteDiff {
     pub diff: Option<String>,
 }
 
+/// Open documents' texts by root-relative path: what the editor shows,
+/// which may be ahead of the disk.
+pub type OpenTexts = std::collections::HashMap<String, String>;
+
 /// The change of `source` as `target` sees it; None when the target's kind
-/// records no acknowledgements.
-pub fn route_diff(ws: &Workspace, source: &Artifact, target: &Artifact) -> Option<RouteDiff> {
+/// records no acknowledgements. The source's text now is its open
+/// document's when it is open (the index holds that version), else the disk's.
+pub fn route_diff(
+    ws: &Workspace,
+    source: &Artifact,
+    target: &Artifact,
+    open: &OpenTexts,
+) -> Option<RouteDiff> {
     let st = standing(ws, source, target)?;
     let mut out = RouteDiff {
         source: source.path.clone(),
@@ -56,7 +66,11 @@ pub fn route_diff(ws: &Workspace, source: &Artifact, target: &Artifact) -> Optio
             ack
         }
     };
-    let Ok(now) = crate::workspace::read::repo_text(&ws.root, &source.path) else {
+    let Some(now) = open
+        .get(&source.path)
+        .cloned()
+        .or_else(|| crate::workspace::read::repo_text(&ws.root, &source.path).ok())
+    else {
         return Some(out);
     };
     let hash = |text: &str| hash_of(ws, source, text);
@@ -166,7 +180,7 @@ pub fn markdown(d: &RouteDiff) -> String {
             );
             match (&d.since, &d.diff) {
                 (Some(since), Some(diff)) => {
-                    let fence = if diff.contains("```") { "~~~~" } else { "```" };
+                    let fence = fence_for(diff);
                     let note = if since == "HEAD" {
                         " (the acknowledged version is in no commit or bundle: this is the change since the last commit)"
                     } else {
@@ -185,9 +199,23 @@ pub fn markdown(d: &RouteDiff) -> String {
     }
 }
 
+/// A backtick fence longer than any run of backticks in `text`, so that no
+/// line of the diff can close it (a tilde run cannot close a backtick fence).
+fn fence_for(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::unified;
+    use super::{fence_for, unified};
+
+    #[test]
+    fn fence_outlasts_the_diff() {
+        assert_eq!(fence_for("-a\n+b\n"), "```");
+        assert_eq!(fence_for("+```rust\n~~~~\n"), "````");
+        assert_eq!(fence_for("- `x` ``````\n"), "```````");
+    }
 
     #[test]
     fn bounded_diff() {

@@ -56,6 +56,7 @@ async fn args_of(
 /// artifact routing to the target (or the one named by `source`).
 pub async fn diff(state: &Arc<State>, args: &[Value]) -> Result<Option<Value>> {
     let (root, rel, only) = args_of(state, args, "agentops.routeDiff").await?;
+    let open = state.open_texts(&root);
     let out = blocking(move || {
         let ws = read(&root.ws);
         let target = ws
@@ -69,7 +70,7 @@ pub async fn diff(state: &Arc<State>, args: &[Value]) -> Result<Option<Value>> {
                 continue;
             }
             seen.push(&src.path);
-            routes.extend(route_diff::route_diff(&ws, src, target));
+            routes.extend(route_diff::route_diff(&ws, src, target, &open));
         }
         Ok::<_, String>(json!({ "routes": routes }))
     })

@@ -654,11 +654,14 @@ impl LanguageServer for Backend {
                 return Ok(None);
             };
             let enc = self.state.enc();
+            // A route's diff reads its source as the editor shows it;
+            // collected before the index lock (see `State::open_texts`).
+            let open = self.state.open_texts(&root);
             blocking(move || {
                 let ws = read(&root.ws);
                 let art = ws.artifacts.get(&rel)?;
                 let offset = convert::offset(&art.lines, pos.position, enc);
-                let (text, range) = features::hover::hover(&ws, art, offset)?;
+                let (text, range) = features::hover::hover(&ws, art, offset, &open)?;
                 Some(Hover {
                     contents: HoverContents::Markup(MarkupContent {
                         kind: MarkupKind::Markdown,
