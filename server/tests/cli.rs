@@ -69,6 +69,18 @@ fn human_output_is_exact() {
     );
 }
 
+/// "Did you mean" is pre-filtered by length (issue 17): the example's
+/// suggestions stay exactly what the full distance over every candidate gave.
+#[test]
+fn example_suggestions_are_unchanged() {
+    let (stdout, _, _) = check_example("human");
+    let hints: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.split_once("(did you mean ").map(|(_, h)| h))
+        .collect();
+    assert_eq!(hints, ["`Approved`?)"], "{stdout}");
+}
+
 #[test]
 fn json_output_is_exact() {
     let (stdout, _, code) = check_example("json");

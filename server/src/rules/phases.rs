@@ -160,34 +160,36 @@ fn gate(ws: &Workspace, art: &Artifact, kind: &Kind, sink: &mut Sink) {
         .collect();
     let file = art.path.rsplit('/').next().unwrap_or(&art.path);
     let mut evidence: Vec<String> = Vec::new();
-    for other in ws.artifacts.values() {
-        for c in other
-            .commands
-            .iter()
-            .filter(|c| commands.contains(&c.name.as_str()))
-        {
-            let names_it = c
-                .args
-                .first()
-                .is_some_and(|(a, _)| a.rsplit('/').next() == Some(file));
-            let executes = c.args.iter().any(|(a, _)| a == "--execute");
-            if names_it && (executes || other.path != art.path) {
-                let line = other
-                    .lines
-                    .position(c.range.start, crate::text::Encoding::Utf8)
-                    .line
-                    + 1;
-                evidence.push(format!(
-                    "`{} {}` in {}:{line}",
-                    c.name,
-                    c.args
-                        .iter()
-                        .map(|(a, _)| a.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    other.path
-                ));
-            }
+    // Only lines whose first argument names this file, looked up in the
+    // workspace's index (in path order, as a walk of every artifact would be).
+    let runs = ws.runs();
+    for (path, i) in runs.naming(file) {
+        let Some(other) = ws.artifacts.get(path) else {
+            continue;
+        };
+        let Some(c) = other.commands.get(*i) else {
+            continue;
+        };
+        if !commands.contains(&c.name.as_str()) {
+            continue;
+        }
+        let executes = c.args.iter().any(|(a, _)| a == "--execute");
+        if executes || other.path != art.path {
+            let line = other
+                .lines
+                .position(c.range.start, crate::text::Encoding::Utf8)
+                .line
+                + 1;
+            evidence.push(format!(
+                "`{} {}` in {}:{line}",
+                c.name,
+                c.args
+                    .iter()
+                    .map(|(a, _)| a.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                other.path
+            ));
         }
     }
     for cp in art.code_paths.iter().filter(|c| {

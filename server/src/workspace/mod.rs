@@ -12,6 +12,7 @@ pub mod phases;
 pub mod read;
 pub mod resolve;
 pub mod routes;
+pub mod runs;
 mod scan;
 
 use std::collections::{BTreeMap, HashMap};
@@ -50,6 +51,8 @@ pub struct Workspace {
     items: Mutex<Option<Arc<Items>>>,
     /// Route target → the artifacts routing to it; dropped when a frontmatter changes.
     routes_in: Mutex<Option<Arc<routes::Incoming>>>,
+    /// Command lines by the file they name; dropped when any command line changes.
+    runs: Mutex<Option<Arc<runs::Runs>>>,
 }
 
 impl Workspace {
@@ -76,6 +79,7 @@ impl Workspace {
             fs: FsProbe::new(root, true),
             items: Mutex::new(None),
             routes_in: Mutex::new(None),
+            runs: Mutex::new(None),
             complete: false,
         }
     }
@@ -140,6 +144,21 @@ impl Workspace {
         if !same_routes {
             self.forget_routes();
         }
+        // `runs` keeps each line's first argument by position: only those
+        // matter (typing that moves a command line keeps the index valid).
+        let firsts = |a: &Artifact| -> Vec<Option<String>> {
+            a.commands
+                .iter()
+                .map(|c| c.args.first().map(|(w, _)| w.clone()))
+                .collect()
+        };
+        if self
+            .artifacts
+            .get(&art.path)
+            .is_none_or(|old| firsts(old) != firsts(&art))
+        {
+            self.forget_runs();
+        }
         self.artifacts.insert(art.path.clone(), art)
     }
 
@@ -163,6 +182,7 @@ impl Workspace {
     pub fn forget_items(&self) {
         *self.items.lock().unwrap_or_else(|e| e.into_inner()) = None;
         self.forget_routes();
+        self.forget_runs();
     }
 
     /// Who routes to whom, computed once per change of a frontmatter.
@@ -174,6 +194,22 @@ impl Workspace {
         let fresh = Arc::new(routes::Incoming::compute(self));
         *cached = Some(fresh.clone());
         fresh
+    }
+
+    /// Command lines by the file their first argument names, computed once
+    /// per change of any command line.
+    pub fn runs(&self) -> Arc<runs::Runs> {
+        let mut cached = self.runs.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = cached.as_ref() {
+            return r.clone();
+        }
+        let fresh = Arc::new(runs::Runs::compute(self));
+        *cached = Some(fresh.clone());
+        fresh
+    }
+
+    fn forget_runs(&self) {
+        *self.runs.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
     fn forget_routes(&self) {
