@@ -1,8 +1,10 @@
 //! Which of the paths an artifact names are files of this repository that the
 //! work will make or keep: not those of a phase the artifact says was dropped
-//! (`❌ Phase 1: Format command (removed as redundant)`), and not a place
+//! (`❌ Phase 1: Format command (removed as redundant)`), not a place
 //! something is installed to outside it (`Must be installed via HACS or manual
-//! copy to `custom_templates/``).
+//! copy to `custom_templates/``), and not a file of a dependency the artifact
+//! itself calls external (`**External Dependency Handling**` naming the
+//! `cheapest-energy-hours` macro, elsewhere used as `cheapest_energy_hours.jinja`).
 
 use super::model::{Artifact, CodePath};
 
@@ -127,6 +129,118 @@ fn strip_marks(mut s: &str) -> (&str, bool) {
     }
 }
 
+/// Words that, in a heading or a bold label, say what is under it comes from
+/// outside the repository. Not `external` alone: `## External API
+/// Integration` lists the repository's own files.
+const EXTERNAL: [&str; 5] = [
+    "external dependenc",
+    "external librar",
+    "external package",
+    "third-party",
+    "third party",
+];
+
+/// Removes from `art.code_paths` what the artifact names as an external
+/// dependency: a code span under a heading or a bold label saying External
+/// dependencies or Third-party, and a bare file name elsewhere
+/// whose stem is one of those names (`cheapest_energy_hours.jinja` for the
+/// `cheapest-energy-hours` macro; `-` and `_` alike, case ignored).
+pub fn drop_external(art: &mut Artifact, text: &str) {
+    if art.code_paths.is_empty() {
+        return;
+    }
+    let names = external_names(text);
+    if names.is_empty() {
+        return;
+    }
+    art.code_paths.retain(|cp: &CodePath| {
+        let bare = !cp.path.trim_end_matches('/').contains(['/', '\\']);
+        !(names.contains(&fold(&cp.path)) || bare && names.contains(&fold(stem(&cp.path))))
+    });
+}
+
+/// The code spans the text names as external dependencies, folded.
+fn external_names(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    // The level of the heading that opened an external part, and whether the
+    // current bold label says external.
+    let mut heading: Option<usize> = None;
+    let mut label = false;
+    let mut fence: Option<char> = None;
+    for line in text.lines() {
+        let t = line.trim_start();
+        if let Some(c) = t.chars().next().filter(|c| *c == '`' || *c == '~')
+            && t.starts_with(&c.to_string().repeat(3))
+        {
+            fence = match fence {
+                None => Some(c),
+                Some(f) if f == c => None,
+                other => other,
+            };
+            continue;
+        }
+        if fence.is_some() {
+            continue;
+        }
+        let hashes = t.len() - t.trim_start_matches('#').len();
+        if (1..=6).contains(&hashes)
+            && t.get(hashes..)
+                .is_some_and(|r| r.is_empty() || r.starts_with(' '))
+        {
+            label = false;
+            if heading.is_some_and(|h| hashes <= h) {
+                heading = None;
+            }
+            if heading.is_none() && says_external(t) {
+                heading = Some(hashes);
+            }
+            continue;
+        }
+        if is_label(t) {
+            label = says_external(t);
+        }
+        if heading.is_some() || label {
+            names.extend(
+                t.split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(fold),
+            );
+        }
+    }
+    names
+}
+
+/// Whether a heading or label says external, in its words (not in a code
+/// span: `src/external/api.ts`).
+fn says_external(line: &str) -> bool {
+    let words: String = line.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+    let l = words.to_lowercase();
+    EXTERNAL.iter().any(|w| l.contains(w))
+}
+
+/// A line that is a bold label alone: `**External Dependency Handling**`,
+/// `**Dependencies:**`.
+fn is_label(line: &str) -> bool {
+    let t = line.trim_end().trim_end_matches(':').trim_end();
+    t.len() > 4 && t.starts_with("**") && t.ends_with("**")
+}
+
+/// A file name without its last extension: `a.b.jinja` → `a.b`.
+fn stem(path: &str) -> &str {
+    let name = path.trim_end_matches('/');
+    match name.rfind('.') {
+        Some(i) if i > 0 => name.get(..i).unwrap_or(name),
+        _ => name,
+    }
+}
+
+fn fold(name: &str) -> String {
+    name.trim_end_matches('/').to_lowercase().replace('-', "_")
+}
+
 /// Whether the path at byte `start` of `text` is where something is
 /// installed outside the repository: its line says so (`install`,
 /// `installed`) and the path follows `to`, `into` or `under` (`copy to
@@ -176,6 +290,22 @@ mod tests {
         assert_eq!(dropped_phase("Phase 1 removed the old API"), None);
         assert_eq!(dropped_phase("## Phase 4 (Cleanup)"), None);
         assert_eq!(dropped_phase("Phases: 1 (removed)"), None);
+    }
+
+    #[test]
+    fn external_dependencies() {
+        let t = "**External Dependency Handling**\n- Document the `cheapest-energy-hours` Jinja macro\n\n**Entity Setup**\n- Create `sensor.py`\n";
+        assert_eq!(external_names(t), vec!["cheapest_energy_hours"]);
+        let t =
+            "## External Dependencies\n### Python Libraries\n- `httpx`\n## Design\n- `src/a.py`\n";
+        assert_eq!(external_names(t), vec!["httpx"]);
+        let t = "```\n## External Dependencies\n`x`\n```\n**Third-party (`ü`):**\n- `ünï-lib`\n## B\n- `b.py`\n";
+        assert_eq!(external_names(t), vec!["ü", "ünï_lib"]);
+        let t = "## External API Integration\n- `src/external/api.ts`\n**`src/external/b.ts`**\n- `c.ts`\n";
+        assert!(external_names(t).is_empty());
+        assert_eq!(stem("cheapest_energy_hours.jinja"), "cheapest_energy_hours");
+        assert_eq!(stem("a.b.py"), "a.b");
+        assert_eq!(stem(".env"), ".env");
     }
 
     #[test]

@@ -159,6 +159,7 @@ fn fill(art: &mut Artifact, text: &str, blocks: Blocks, inlines: Inlines, kind: 
         art.status = status(art, kind);
         art.code_paths = code_paths(art, kind, text);
         super::code_scope::drop_abandoned(art, text);
+        super::code_scope::drop_external(art, text);
     }
 }
 

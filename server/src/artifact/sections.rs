@@ -123,7 +123,31 @@ pub fn follows_template(art: &Artifact, kind: &Kind) -> bool {
     let mut ids: Vec<usize> = found.iter().map(|&(s, _)| s).collect();
     ids.sort_unstable();
     ids.dedup();
-    ids.len() >= e.sections
+    ids.len() >= e.sections && (!e.most || shows_most(art, kind, &found))
+}
+
+/// Whether the template's sections are most of the file's headings at the
+/// template's top level, or most of the template's top-level sections are in
+/// the file (a file written from the template may add many of its own). A
+/// heading naming a section already named (`## Goal` then `## Context`, two
+/// spellings of one section) counts as the file's own.
+fn shows_most(art: &Artifact, kind: &Kind, found: &[(usize, usize)]) -> bool {
+    let top: Vec<&Section> = kind
+        .sections
+        .iter()
+        .filter(|s| s.parent.is_none())
+        .collect();
+    let at_top = |level: u8| top.iter().any(|s| s.level == level);
+    let own = art.sections.iter().filter(|n| at_top(n.level)).count();
+    let mut seen: Vec<usize> = Vec::new();
+    for &(si, ni) in found {
+        let top_level = art.sections.get(ni).is_some_and(|n| at_top(n.level))
+            && kind.sections.get(si).is_some_and(|s| s.parent.is_none());
+        if top_level && !seen.contains(&si) {
+            seen.push(si);
+        }
+    }
+    seen.len() * 2 > own || seen.len() * 2 > top.len()
 }
 
 pub fn heading_matches(section: &Section, text: &str) -> bool {

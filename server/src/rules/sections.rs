@@ -48,8 +48,13 @@ pub fn mismatch(art: &Artifact, kind: &Kind, sink: &mut Sink) {
             .filter(|s| s.parent.is_none())
             .map(|s| s.heading.as_str())
             .collect();
+        let most = if e.most {
+            ", and more than half of them or of the file's own sections"
+        } else {
+            ""
+        };
         wanted.push(format!(
-            "{} of its sections ({})",
+            "{} of its sections ({}){most}",
             if e.sections == 1 {
                 "one".to_string()
             } else {

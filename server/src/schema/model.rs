@@ -190,6 +190,12 @@ pub struct Evidence {
     /// A title matching one of `title.patterns` is evidence on its own.
     #[serde(default)]
     pub title: bool,
+    /// Besides `sections`: the template's sections are most of the file's
+    /// headings at the template's top level, or most of the template's
+    /// top-level sections are there. A design document of fifteen sections,
+    /// three of which the template has too, follows its own outline.
+    #[serde(default)]
+    pub most: bool,
 }
 
 /// A marker of unfinished text: from `start` to the next `end` on the line.
