@@ -576,3 +576,71 @@ fn acknowledge_creates_the_field_beside_other_entries() {
     );
     assert!(!check(root).contains("route-"), "{}", check(root));
 }
+
+/// Advance walks a Kiro spec from requirements to design to tasks: each file
+/// made from its kind's template, and the workspace checks clean after each.
+#[test]
+fn advance_a_kiro_spec() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/kiro-app");
+    let req = ".kiro/specs/password-reset/requirements.md";
+    write(
+        dir.path(),
+        &[(req, &std::fs::read_to_string(example.join(req)).unwrap())],
+    );
+    assert_eq!(check(dir.path()), "");
+    run(dir.path(), req, "Advance to Design");
+    let design = dir.path().join(".kiro/specs/password-reset/design.md");
+    let text = std::fs::read_to_string(&design).unwrap();
+    assert!(text.starts_with("# Design Document\n"), "{text}");
+    assert_eq!(check(dir.path()), "");
+    // A design still holding its placeholders is not finished: written, it is.
+    let written = ".kiro/specs/password-reset/design.md";
+    std::fs::write(
+        &design,
+        std::fs::read_to_string(example.join(written)).unwrap(),
+    )
+    .unwrap();
+    run(
+        dir.path(),
+        ".kiro/specs/password-reset/design.md",
+        "Advance to Tasks",
+    );
+    let tasks =
+        std::fs::read_to_string(dir.path().join(".kiro/specs/password-reset/tasks.md")).unwrap();
+    assert!(tasks.contains("_Requirements: 1.1_"), "{tasks}");
+    // The template's one citation leaves the other criteria uncovered: the matrix starts there.
+    let found = check(dir.path());
+    assert!(found.contains("requirement-uncovered"), "{found}");
+    assert!(!found.contains("task-requirement-unknown"), "{found}");
+}
+
+/// Advance from an OpenSpec proposal offers the next phase's artifact.
+#[test]
+fn advance_an_openspec_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/openspec-app");
+    let proposal = "openspec/changes/add-two-factor-auth/proposal.md";
+    write(
+        dir.path(),
+        &[
+            ("openspec/project.md", "# Project Context\n"),
+            (
+                proposal,
+                &std::fs::read_to_string(example.join(proposal)).unwrap(),
+            ),
+        ],
+    );
+    assert_eq!(check(dir.path()), "");
+    let mut ws = Workspace::new(dir.path());
+    workspace::scan(&mut ws, &CacheMode::Off);
+    let text = std::fs::read_to_string(dir.path().join(proposal)).unwrap();
+    let all = actions::actions(&ws, ws.artifacts.get(proposal).unwrap(), &text);
+    let titles: Vec<&str> = all.iter().map(|a| a.title.as_str()).collect();
+    assert!(
+        titles.contains(&"Advance to Spec deltas: create design.md"),
+        "{titles:?}"
+    );
+    run(dir.path(), proposal, "Advance to Spec deltas");
+    assert_eq!(check(dir.path()), "");
+}

@@ -543,3 +543,54 @@ fn approve_refuses_placeholders_and_what_is_no_artifact() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("outside"), "{err}");
 }
+
+/// `status`, `check` and `trace --requirements` on the Kiro and OpenSpec examples.
+#[test]
+fn kiro_and_openspec_examples() {
+    for (example, name) in [
+        ("examples/kiro-app", "kiro-app"),
+        ("examples/openspec-app", "openspec-app"),
+    ] {
+        let run = |args: &[&str]| {
+            let mut all = args.to_vec();
+            all.push(example);
+            all.push("--no-cache");
+            outcome(bin().current_dir(repo()).args(&all).output().unwrap())
+        };
+        let (out, err, code) = run(&["check"]);
+        assert_eq!(code, 0, "{example}: {out}{err}");
+        assert!(out.is_empty(), "{example}: {out}");
+        assert!(
+            err.contains("0 errors, 0 warnings, 0 infos, 0 hints"),
+            "{err}"
+        );
+        let (out, _, code) = run(&["status"]);
+        assert_eq!(code, 0);
+        check_against(&format!("{name}.status"), &out);
+        let (out, _, code) = run(&["trace", "--requirements"]);
+        assert_eq!(code, 0);
+        check_against(&format!("{name}.requirements"), &out);
+        let (out, _, code) = run(&["trace", "--requirements", "--json"]);
+        assert_eq!(code, 0);
+        check_against(&format!("{name}.requirements.json"), &out);
+    }
+}
+
+/// A workspace with no requirement ids: exit 1, and a reason on stderr.
+#[test]
+fn trace_requirements_without_ids() {
+    let (out, err, code) = outcome(
+        bin()
+            .current_dir(repo())
+            .args([
+                "trace",
+                "--requirements",
+                "examples/my-startup",
+                "--no-cache",
+            ])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!((out.as_str(), code), ("", 1));
+    assert!(err.contains("no requirement ids"), "{err}");
+}

@@ -30,10 +30,17 @@ fn uri(path: &Path) -> String {
 impl Harness {
     /// A copy of the example workspace, a server initialized on it with `caps`.
     async fn start(caps: Value) -> Harness {
+        Harness::start_in("my-startup", caps).await
+    }
+
+    /// A copy of `examples/<example>`, a server initialized on it with `caps`.
+    async fn start_in(example: &str, caps: Value) -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("my-startup");
+        let root = dir.path().join(example);
         copy_dir(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/my-startup"),
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../examples")
+                .join(example),
             &root,
         );
         let (service, socket) = service();
@@ -1489,4 +1496,28 @@ async fn ack_hover(h: &mut Harness) -> String {
         )
         .await;
     hv["contents"]["value"].as_str().unwrap().to_string()
+}
+
+/// Traceability in the editor: hover on a Kiro requirement lists the tasks
+/// citing it and their code; definition on a citation opens the criterion.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requirement_hover_and_citation_definition() {
+    let mut h = Harness::start_in("kiro-app", json!({})).await;
+    h.indexed().await;
+    let req = ".kiro/specs/password-reset/requirements.md";
+    let tasks = ".kiro/specs/password-reset/tasks.md";
+    h.open(req).await;
+    let hv = h
+        .at("textDocument/hover", req, "3. IF more than five", json!({}))
+        .await;
+    let text = hv["contents"]["value"].as_str().unwrap_or_default();
+    assert!(text.contains("Requirement `1.3`"), "{hv:#}");
+    assert!(text.contains("Rate-limit reset requests"), "{text}");
+    assert!(text.contains("`src/auth/reset-limiter.ts`"), "{text}");
+    h.open(tasks).await;
+    let def = h
+        .at("textDocument/definition", tasks, "1.3_", json!({}))
+        .await;
+    assert_eq!(def["uri"], uri(&h.path(req)), "{def:#}");
+    assert_eq!(def["range"]["start"], json!({"line": 17, "character": 0}));
 }

@@ -1,5 +1,6 @@
 //! The artifact model: what one file is and says, as owned data.
 
+pub mod blocks;
 mod code_scope;
 pub mod commands;
 mod extract;

@@ -41,6 +41,12 @@ pub struct Artifact {
     pub inline_skipped: Option<crate::syntax::inline::Skipped>,
     /// What a route from this artifact acknowledges: for kinds with a routes field.
     pub version: Option<super::version::Version>,
+    /// Headings matching the kind's `blocks`.
+    pub blocks: Vec<super::blocks::BlockUse>,
+    /// Requirement ids the kind's `requirements` finds here.
+    pub requirement_ids: Vec<super::blocks::RequirementId>,
+    /// Requirement ids cited under the kind's `cites`.
+    pub citations: Vec<super::blocks::Citation>,
 }
 
 /// What the path says the file is.

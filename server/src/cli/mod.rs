@@ -4,6 +4,7 @@ mod approve;
 pub mod bundle;
 mod check;
 pub mod output;
+mod requirements;
 mod status;
 mod trace;
 
@@ -33,7 +34,8 @@ pub enum Command {
     Status(StatusArgs),
     /// Save, load and list context bundles (`.agentops/bundles/NAME.md` + `NAME.tar.zst`).
     Bundle(BundleArgs),
-    /// Which specs and plans produce or touch a file or folder, and the phase of their work item.
+    /// Which specs and plans produce or touch a file or folder, and the phase of their work item;
+    /// with `--requirements`, requirement ids → tasks citing them → their code paths.
     Trace(TraceArgs),
     /// Approve an artifact as a human: status, `approved_by`, `approved_at`.
     ///
@@ -128,7 +130,12 @@ pub enum BundleCommand {
 #[derive(clap::Args)]
 pub struct TraceArgs {
     /// A file or folder, from the current folder or from the workspace root; it need not exist.
-    pub path: PathBuf,
+    /// With `--requirements`, the workspace (default `.`) or a requirements file in it.
+    #[arg(required_unless_present = "requirements")]
+    pub path: Option<PathBuf>,
+    /// The requirement matrix instead: each requirement id, the tasks citing it, their code.
+    #[arg(long)]
+    pub requirements: bool,
     /// Workspace root (default: the folder above PATH holding `agentops/` or `agentops.toml`, else `.`).
     #[arg(long)]
     pub root: Option<PathBuf>,

@@ -14,7 +14,11 @@ use super::output::place;
 use crate::text::echo::escape_controls as esc;
 
 pub fn run(args: &TraceArgs) -> ExitCode {
-    let (root, rel) = match locate(&args.path, args.root.as_deref()) {
+    let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    if args.requirements {
+        return super::requirements::run(args, &path);
+    }
+    let (root, rel) = match locate(&path, args.root.as_deref()) {
         Ok(found) => found,
         Err(code) => return code,
     };
@@ -22,7 +26,7 @@ pub fn run(args: &TraceArgs) -> ExitCode {
     let cache = CacheMode::unless(args.no_cache);
     workspace::scan(&mut ws, &cache);
     let is_dir =
-        rel.is_empty() || root.join(&rel).is_dir() || args.path.to_string_lossy().ends_with('/');
+        rel.is_empty() || root.join(&rel).is_dir() || path.to_string_lossy().ends_with('/');
     let claims = specs_for_path(&ws, &rel, is_dir);
     let text = if args.json {
         json_report(&ws, &rel, &claims)

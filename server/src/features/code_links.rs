@@ -131,6 +131,13 @@ fn link_at(art: &Artifact, offset: u32) -> Option<Link> {
 
 /// Where the path, route or link at `offset` leads.
 pub fn definition(ws: &Workspace, art: &Artifact, offset: u32) -> Vec<Target> {
+    // A citation of a requirement (`_Requirements: 1.2_`): the requirement.
+    if let Some((path, range)) = super::requirements::cited_at(ws, art, offset) {
+        return vec![Target {
+            path,
+            at: Place::Range(range),
+        }];
+    }
     if let Some(cp) = code_path_at(art, offset) {
         return code_targets(ws, cp);
     }

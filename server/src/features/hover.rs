@@ -19,6 +19,9 @@ pub fn hover(
     if let Some(h) = super::code_links::hover(ws, art, offset, open) {
         return Some(h);
     }
+    if let Some(row) = super::requirements::row_at(ws, art, offset) {
+        return Some((super::requirements::hover_markdown(&row), row.range));
+    }
     let kind = ws.kind_of(art)?;
     if let Some(fm) = &art.frontmatter
         && fm.range.contains(offset)

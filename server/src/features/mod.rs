@@ -14,6 +14,7 @@ pub mod fixes;
 pub mod folding;
 pub mod hover;
 pub mod rename;
+pub mod requirements;
 pub mod route_diff;
 pub mod routes;
 pub mod start;

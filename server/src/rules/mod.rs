@@ -3,6 +3,7 @@
 //! One file per rule family. Each rule reports with its stable code at the
 //! default severity from `RULES`; `agentops.toml` may change or silence it.
 
+mod blocks;
 mod bundles;
 mod code_paths;
 mod commands;
@@ -15,6 +16,7 @@ mod route_acks;
 mod routes;
 pub mod sections;
 mod status;
+pub mod trace;
 
 pub use crate::text::closest;
 pub use crate::workspace::resolve::relative_link;
@@ -237,6 +239,41 @@ pub const RULES: &[Rule] = &[
         default: Severity::Warning,
         summary: "A finished status over lines still holding the template's placeholder text.",
     },
+    Rule {
+        code: "block-missing",
+        default: Severity::Warning,
+        summary: "Fewer blocks of a kind's `blocks` than its `min` (a spec without a requirement).",
+    },
+    Rule {
+        code: "block-child-missing",
+        default: Severity::Error,
+        summary: "A block without the sub-headings its rules require (a requirement without a scenario).",
+    },
+    Rule {
+        code: "block-keyword-missing",
+        default: Severity::Warning,
+        summary: "A block whose own text has none of its rules' keywords (SHALL or MUST).",
+    },
+    Rule {
+        code: "block-duplicate",
+        default: Severity::Error,
+        summary: "A block name that appears twice in a file where names are unique.",
+    },
+    Rule {
+        code: "block-reference-unknown",
+        default: Severity::Error,
+        summary: "A block naming one that does not exist in the file it refers to (MODIFIED of an unknown requirement).",
+    },
+    Rule {
+        code: "requirement-uncovered",
+        default: Severity::Warning,
+        summary: "A requirement id that no task of its work item cites, where tasks cite requirements.",
+    },
+    Rule {
+        code: "task-requirement-unknown",
+        default: Severity::Warning,
+        summary: "A task cites a requirement id its work item does not declare.",
+    },
 ];
 
 /// Codes that judge a file against its kind's schema: for a file that does
@@ -253,6 +290,9 @@ const TEMPLATE_CODES: &[&str] = &[
     "work-item-unlinked",
     "phase-status-mismatch",
     "spec-folder-name",
+    "block-missing",
+    "block-child-missing",
+    "block-keyword-missing",
 ];
 
 /// Codes that default to notes in a layout adopted from another tool (a
@@ -475,10 +515,12 @@ pub fn check_artifact(ws: &Workspace, art: &Artifact) -> Vec<Diagnostic> {
         status::check(art, kind, &mut sink);
         status::placeholders(art, kind, &mut sink);
         markers::check(art, kind, &mut sink);
+        blocks::check(ws, art, kind, &mut sink);
         // Judging a work item needs all of it: not before the index is complete.
         if ws.complete {
             phases::check(ws, art, kind, &mut sink);
             code_paths::check(ws, art, &mut sink);
+            trace::check(ws, art, kind, &mut sink);
         }
     }
     // A saved digest's links are copies of its sources' links, rewritten to

@@ -1,7 +1,7 @@
 //! The flavors compiled into the binary, from `grammars/flavors/`.
 
 /// `(name, toml)` of every built-in flavor, in load order.
-pub fn builtin_sources() -> [(&'static str, &'static str); 7] {
+pub fn builtin_sources() -> [(&'static str, &'static str); 9] {
     [
         (
             "builtin:product-dev",
@@ -30,6 +30,14 @@ pub fn builtin_sources() -> [(&'static str, &'static str); 7] {
         (
             "builtin:agents",
             include_str!("../../../grammars/flavors/agents.toml"),
+        ),
+        (
+            "builtin:kiro",
+            include_str!("../../../grammars/flavors/kiro.toml"),
+        ),
+        (
+            "builtin:openspec",
+            include_str!("../../../grammars/flavors/openspec.toml"),
         ),
     ]
 }

@@ -157,6 +157,7 @@ pub fn check(def: &FlavorFile) -> Vec<String> {
                 ));
             }
         }
+        blocks(def, kind, &sections, &mut errors);
         for f in &kind.fields {
             if f.ty == super::model::FieldType::Enum && f.values.is_empty() {
                 errors.push(format!(
@@ -185,6 +186,76 @@ pub fn check(def: &FlavorFile) -> Vec<String> {
         }
     }
     errors
+}
+
+/// A kind's blocks, requirement ids and citations: their regexes compile,
+/// and the sections, blocks and kinds they name exist.
+fn blocks(
+    def: &FlavorFile,
+    kind: &super::model::Kind,
+    sections: &HashSet<&str>,
+    errors: &mut Vec<String>,
+) {
+    let mut regex = |p: &str, what: &str| {
+        if let Err(e) = super::regexes::compile(p) {
+            errors.push(format!("`{p}` ({what} of kind `{}`): {e}", kind.id));
+        }
+    };
+    for b in &kind.blocks {
+        regex(&b.heading, "block heading");
+        for r in &b.rules {
+            for c in &r.children {
+                regex(&c.heading, "block child heading");
+            }
+        }
+    }
+    if let Some(p) = kind.requirements.as_ref().and_then(|r| r.pattern.as_ref()) {
+        regex(p, "requirement pattern");
+    }
+    if let Some(c) = &kind.cites {
+        regex(&c.pattern, "citation pattern");
+    }
+    let block_ids: HashSet<&str> = kind.blocks.iter().map(|b| b.id.as_str()).collect();
+    if let Some(b) = kind.requirements.as_ref().and_then(|r| r.block.as_ref())
+        && !block_ids.contains(b.as_str())
+    {
+        errors.push(format!(
+            "`{b}` (requirement block of kind `{}`) is not a block of it",
+            kind.id
+        ));
+    }
+    for b in &kind.blocks {
+        if !(1..=6).contains(&b.level) {
+            errors.push(format!(
+                "block `{}` in kind `{}` has level {}; levels are 1 to 6",
+                b.id, kind.id, b.level
+            ));
+        }
+        let rule_sections = b.rules.iter().flat_map(|r| &r.sections);
+        for s in b.sections.iter().chain(rule_sections) {
+            if !sections.contains(s.as_str()) {
+                errors.push(format!(
+                    "`{s}` (section of block `{}` in kind `{}`) is not a section of it",
+                    b.id, kind.id
+                ));
+            }
+        }
+        for r in b.rules.iter().filter_map(|r| r.exists.as_ref()) {
+            let target = def.kinds.iter().find(|k| k.id == r.kind);
+            let wanted = r.block.as_deref().unwrap_or(&b.id);
+            match target {
+                None => errors.push(format!(
+                    "`{}` (kind a block `{}` of kind `{}` refers to) is not a kind",
+                    r.kind, b.id, kind.id
+                )),
+                Some(t) if !t.blocks.iter().any(|tb| tb.id == wanted) => errors.push(format!(
+                    "`{wanted}` is not a block of kind `{}` (referred to by block `{}` of kind `{}`)",
+                    t.id, b.id, kind.id
+                )),
+                Some(_) => {}
+            }
+        }
+    }
 }
 
 /// One cycle in a graph given as edges, as the nodes around it (the first

@@ -5,6 +5,7 @@ mod check;
 pub mod glob;
 pub mod model;
 mod pattern;
+pub mod regexes;
 
 use std::collections::HashMap;
 

@@ -178,6 +178,129 @@ pub struct Kind {
     /// (`[NEEDS CLARIFICATION: …]`), reported as `needs-clarification`.
     #[serde(default)]
     pub markers: Vec<Marker>,
+    /// Headings whose structure the schema rules on: a requirement and its
+    /// scenarios, its keywords, its name unique or found in another file.
+    #[serde(default)]
+    pub blocks: Vec<Block>,
+    /// The requirement ids this kind declares, for traceability.
+    #[serde(default)]
+    pub requirements: Option<RequirementIds>,
+    /// Where this kind's tasks cite requirement ids (`_Requirements: 1.2_`).
+    #[serde(default)]
+    pub cites: Option<Cites>,
+}
+
+/// A block: a heading matching `heading` (a regex) at `level`, with the
+/// text and sub-headings down to the next heading of its level or higher.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Block {
+    /// Stable id within the kind; referenced by `exists`, `requirements`.
+    pub id: String,
+    /// A regular expression the heading text must match (trimmed, `#`
+    /// marks dropped); its `name` group, else the whole text, is the
+    /// block's name (`^Requirement:\s*(?P<name>.+)$`).
+    pub heading: String,
+    #[serde(default = "three")]
+    pub level: u8,
+    /// Section ids the heading must be inside; anywhere when empty.
+    #[serde(default)]
+    pub sections: Vec<String>,
+    /// At least this many such blocks in the file (`block-missing`).
+    #[serde(default)]
+    pub min: usize,
+    /// A name appears once among the file's blocks of this id (`block-duplicate`).
+    #[serde(default)]
+    pub unique: bool,
+    /// What each block must hold, by where it is.
+    #[serde(default)]
+    pub rules: Vec<BlockRule>,
+    #[serde(default)]
+    pub description: String,
+}
+
+fn three() -> u8 {
+    3
+}
+
+/// One requirement on a block, for blocks inside `sections` (all when empty).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockRule {
+    #[serde(default)]
+    pub sections: Vec<String>,
+    /// Sub-headings the block must have (`block-child-missing`).
+    #[serde(default)]
+    pub children: Vec<ChildRule>,
+    /// Whole words (case-sensitive) one of which the block's own text,
+    /// before its first sub-heading and outside code, must contain
+    /// (`block-keyword-missing`).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// The block's name must name a block of another artifact (`block-reference-unknown`).
+    #[serde(default)]
+    pub exists: Option<BlockRef>,
+}
+
+/// Required sub-headings of a block.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChildRule {
+    /// A regular expression the sub-heading's text must match.
+    pub heading: String,
+    #[serde(default = "four")]
+    pub level: u8,
+    /// At least this many (default 1).
+    #[serde(default = "one")]
+    pub min: usize,
+    /// How the child is written, for the message (`#### Scenario: …`).
+    #[serde(default)]
+    pub description: String,
+}
+
+fn four() -> u8 {
+    4
+}
+
+fn one() -> usize {
+    1
+}
+
+/// Where a block's name must be found: a block of artifacts of `kind` in
+/// the same flavor whose `captures` have the same values as this file's.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockRef {
+    pub kind: String,
+    /// The block id there; the same id when unset.
+    #[serde(default)]
+    pub block: Option<String>,
+    /// Path captures both files must share (`capability`).
+    #[serde(default)]
+    pub captures: Vec<String>,
+}
+
+/// Requirement ids of a kind: the names of a block (with `items`, also
+/// `<name>.<n>` for each numbered item `n.` in it: Kiro's `1.2`), and/or
+/// the first group of `pattern` wherever it matches outside code.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequirementIds {
+    #[serde(default)]
+    pub block: Option<String>,
+    #[serde(default)]
+    pub items: bool,
+    #[serde(default)]
+    pub pattern: Option<String>,
+}
+
+/// Citations of requirement ids: the first group of `pattern`, split at
+/// commas and spaces, wherever it matches outside code; each belongs to
+/// the task above it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cites {
+    pub pattern: String,
 }
 
 /// What shows that a file follows its kind's template.

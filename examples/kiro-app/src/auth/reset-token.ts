@@ -1,0 +1,1 @@
+export const RESET_TTL_MINUTES = 30;

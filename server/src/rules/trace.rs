@@ -1,0 +1,123 @@
+//! requirement-uncovered, task-requirement-unknown: requirement ids (Kiro
+//! `1.2`, spec-kit `FR-001`) against the tasks that cite them, within a
+//! work item.
+
+use std::collections::HashSet;
+
+use crate::artifact::Artifact;
+use crate::schema::Kind;
+use crate::workspace::Workspace;
+
+use super::Sink;
+
+pub fn check(ws: &Workspace, art: &Artifact, kind: &Kind, sink: &mut Sink) {
+    if kind.cites.is_some() && !art.citations.is_empty() {
+        unknown(ws, art, sink);
+    }
+    if kind.requirements.is_some() && !art.requirement_ids.is_empty() {
+        uncovered(ws, art, sink);
+    }
+}
+
+/// The requirement ids the work item of `art` declares, and whether any
+/// artifact of it declares requirements at all.
+pub fn declared<'a>(ws: &'a Workspace, art: &'a Artifact) -> (Vec<&'a Artifact>, HashSet<&'a str>) {
+    let sources: Vec<&Artifact> = ws
+        .work_item_peers(art)
+        .filter(|a| ws.kind_of(a).is_some_and(|k| k.requirements.is_some()))
+        .collect();
+    let ids = sources
+        .iter()
+        .flat_map(|a| a.requirement_ids.iter().map(|r| r.id.as_str()))
+        .collect();
+    (sources, ids)
+}
+
+/// Whether a citation of `cited` covers requirement `id`: the same id, a
+/// requirement around it (`1` covers `1.2`), or one inside it.
+pub fn covers(cited: &str, id: &str) -> bool {
+    cited == id
+        || id.strip_prefix(cited).is_some_and(|r| r.starts_with('.'))
+        || cited.strip_prefix(id).is_some_and(|r| r.starts_with('.'))
+}
+
+fn unknown(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
+    let (sources, ids) = declared(ws, art);
+    // Without the requirements document nothing can be judged.
+    let Some(first) = sources.first() else {
+        return;
+    };
+    for c in &art.citations {
+        if ids.contains(c.id.as_str()) {
+            continue;
+        }
+        // Ids are numbers more often than words: a nearest one is no typo
+        // fix (`3.1` is as near `1.1` as `3.2`), so the known ones are listed.
+        let mut known: Vec<&str> = ids.iter().copied().collect();
+        known.sort_unstable();
+        let shown = known.len().min(8);
+        let more = if known.len() > shown { ", …" } else { "" };
+        let msg = format!(
+            "`{}` is not a requirement of {} (it declares {}{more})",
+            c.id,
+            if sources.len() == 1 {
+                first.path.as_str()
+            } else {
+                "this work item"
+            },
+            known.get(..shown).unwrap_or_default().join(", ")
+        );
+        sink.push_once("task-requirement-unknown", &c.id, c.range, msg);
+    }
+}
+
+fn uncovered(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
+    let citing: Vec<&Artifact> = ws
+        .work_item_peers(art)
+        .filter(|a| ws.kind_of(a).is_some_and(|k| k.cites.is_some()))
+        .collect();
+    let cited: Vec<&str> = citing
+        .iter()
+        .flat_map(|a| a.citations.iter().map(|c| c.id.as_str()))
+        .collect();
+    // Tasks that cite nothing do not keep traceability: no finding then.
+    if cited.is_empty() {
+        return;
+    }
+    let ids: Vec<&str> = art.requirement_ids.iter().map(|r| r.id.as_str()).collect();
+    let tasks = citing
+        .iter()
+        .map(|a| a.path.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    for r in &art.requirement_ids {
+        // A requirement with numbered criteria is covered through them.
+        let has_parts = ids.iter().any(|i| {
+            i.strip_prefix(r.id.as_str())
+                .is_some_and(|rest| rest.starts_with('.'))
+        });
+        if has_parts || cited.iter().any(|c| covers(c, &r.id)) {
+            continue;
+        }
+        sink.push(
+            "requirement-uncovered",
+            r.range,
+            format!("requirement `{}` is cited by no task of {tasks}", r.id),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::covers;
+
+    #[test]
+    fn citations_cover_parts_and_wholes() {
+        assert!(covers("1.2", "1.2"));
+        assert!(covers("1", "1.2"));
+        assert!(covers("1.2", "1"));
+        assert!(!covers("1.2", "1.20"));
+        assert!(!covers("1", "11.2"));
+        assert!(!covers("FR-001", "FR-0011"));
+    }
+}
