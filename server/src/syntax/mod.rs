@@ -5,5 +5,4 @@ pub mod block;
 pub mod frontmatter;
 pub mod inline;
 pub mod slug;
-pub mod split;
 pub mod units;
