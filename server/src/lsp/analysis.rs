@@ -91,7 +91,7 @@ pub fn analyze(state: &State, uri: &Uri) -> Option<Analyzed> {
 /// has its own, later, check).
 pub fn analyze_version(state: &State, uri: &Uri, expected: Option<i32>) -> Option<Analyzed> {
     let (root, rel) = locate(state, uri)?;
-    let (text, old_tree, version, mut units) = {
+    let (text, old_tree, version, mut units, revision) = {
         let mut doc = state.docs.get_mut(uri)?;
         if doc.analyzed == Some(doc.version) || expected.is_some_and(|v| v != doc.version) {
             return None;
@@ -110,7 +110,13 @@ pub fn analyze_version(state: &State, uri: &Uri, expected: Option<i32>) -> Optio
         }
         // Two analyses of one document at once: the second goes without the cache.
         let units = doc.units.take().unwrap_or_default();
-        (doc.text(), doc.tree.clone(), doc.version, units)
+        (
+            doc.text(),
+            doc.tree.clone(),
+            doc.version,
+            units,
+            doc.revision,
+        )
     };
     let (art, tree) = {
         let ws = read(&root.ws);
@@ -142,7 +148,8 @@ pub fn analyze_version(state: &State, uri: &Uri, expected: Option<i32>) -> Optio
     // holding the index lock, so this order cannot deadlock.)
     let mut doc = state.docs.get_mut(uri)?;
     doc.units = Some(units);
-    if doc.version != version {
+    // A late change re-ordered keeps the version but not the text.
+    if doc.version != version || doc.revision != revision {
         return None;
     }
     doc.tree = tree;

@@ -1,6 +1,8 @@
 //! An open document: its rope, version and block tree, kept in step with
 //! every edit so tree-sitter reparses only what changed.
 
+use std::collections::VecDeque;
+
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent};
 use tree_sitter::{InputEdit, Point, Tree};
@@ -31,7 +33,17 @@ pub struct Document {
     /// file a workspace edit created): the `didOpen` that follows may carry
     /// an older version, which must not replace it. Any other re-open wins.
     pub opened_by_change: bool,
+    /// Bumped by every applied change, so an analysis of the text as it
+    /// was before a re-ordering (same version, other text) is not stored.
+    pub revision: u64,
+    /// The last changes applied, each with the text before it: a change that
+    /// arrives after a later version (Helix 25.01 sends `didChange`s of quick
+    /// typing out of order under load) is put back in its place from these.
+    history: VecDeque<(i32, Rope, Vec<TextDocumentContentChangeEvent>)>,
 }
+
+/// How many applied changes are kept for re-ordering a late one.
+const HISTORY: usize = 64;
 
 impl Document {
     pub fn new(text: &str, version: i32) -> Document {
@@ -43,6 +55,8 @@ impl Document {
             units: Some(UnitCache::default()),
             dropped: None,
             opened_by_change: false,
+            revision: 0,
+            history: VecDeque::new(),
         };
         doc.replace(text);
         doc
@@ -78,13 +92,54 @@ impl Document {
         self.dropped.is_none().then(|| self.text())
     }
 
-    /// Applies a batch in order; each range is in the text left by the previous change.
+    /// Applies a batch at `version`. A batch older than changes already
+    /// applied goes back in its place: the text before the first later one
+    /// is restored and the later ones are applied again after it, in order
+    /// of version. (The protocol promises order; Helix does not keep it.)
     pub fn apply(
         &mut self,
         changes: &[TextDocumentContentChangeEvent],
         version: i32,
         enc: Encoding,
     ) {
+        self.revision += 1;
+        let late = (version < self.version && self.dropped.is_none())
+            .then(|| self.history.iter().position(|(v, _, _)| *v > version))
+            .flatten();
+        let Some(i) = late else {
+            self.apply_in_order(changes, version, enc);
+            return;
+        };
+        let mut later: Vec<_> = self.history.drain(i..).collect();
+        let newest = self.version;
+        if let Some((_, before, _)) = later.first() {
+            self.rope = before.clone();
+        }
+        // The tree was edited along the wrong order: parse afresh.
+        self.tree = None;
+        self.analyzed = None;
+        self.apply_in_order(changes, version, enc);
+        later.sort_by_key(|(v, _, _)| *v);
+        for (v, _, c) in later {
+            self.apply_in_order(&c, v, enc);
+        }
+        self.version = newest.max(version);
+    }
+
+    /// Applies a batch in order; each range is in the text left by the previous change.
+    fn apply_in_order(
+        &mut self,
+        changes: &[TextDocumentContentChangeEvent],
+        version: i32,
+        enc: Encoding,
+    ) {
+        if self.dropped.is_none() {
+            self.history
+                .push_back((version, self.rope.clone(), changes.to_vec()));
+            if self.history.len() > HISTORY {
+                self.history.pop_front();
+            }
+        }
         for change in changes {
             match change.range {
                 None => self.replace(&change.text),
@@ -251,5 +306,27 @@ mod tests {
         let mut e = Document::new("😀", 1);
         e.apply(&[change(0, 1, 0, 1, "x")], 2, Encoding::Utf16);
         assert_eq!(e.text(), "x😀");
+    }
+
+    #[test]
+    fn a_late_change_goes_back_in_its_place() {
+        // Helix under load: versions 4 and 5 arrive before 3.
+        let mut d = Document::new("a\n", 1);
+        d.apply(&[change(0, 1, 0, 1, "\n")], 2, Encoding::Utf8);
+        d.apply(&[change(2, 0, 2, 0, "段")], 4, Encoding::Utf8);
+        d.apply(&[change(2, 3, 2, 3, "x")], 5, Encoding::Utf8);
+        d.apply(&[change(1, 0, 1, 0, "\n")], 3, Encoding::Utf8);
+        assert_eq!((d.text().as_str(), d.version), ("a\n\n段x\n", 5));
+        // In order, the same text.
+        let mut e = Document::new("a\n", 1);
+        for (v, c) in [
+            (2, change(0, 1, 0, 1, "\n")),
+            (3, change(1, 0, 1, 0, "\n")),
+            (4, change(2, 0, 2, 0, "段")),
+            (5, change(2, 3, 2, 3, "x")),
+        ] {
+            e.apply(&[c], v, Encoding::Utf8);
+        }
+        assert_eq!(e.text(), d.text());
     }
 }

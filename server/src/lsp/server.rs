@@ -251,13 +251,17 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let version = params.text_document.version;
         let enc = self.state.enc();
+        // The document's version after the change: a late change put back
+        // in its place leaves the newest version, which is the one to check.
         let applied = match self.state.docs.get_mut(&uri) {
             Some(mut doc) => {
                 doc.apply(&params.content_changes, version, enc);
-                true
+                Some(doc.version)
             }
-            None => false,
+            None => None,
         };
+        let version = applied.unwrap_or(version);
+        let applied = applied.is_some();
         if !applied
             && !super::unopened::open_from_change(
                 &self.state,
