@@ -8,6 +8,18 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_agentops-lsp"))
 }
 
+/// The binary with today pinned and the project's own git history out of
+/// sight, so that dates in `status` do not move with every commit.
+fn pinned() -> Command {
+    let mut c = bin();
+    c.env("SOURCE_DATE_EPOCH", "1763164800") // 2025-11-15
+        .env(
+            "GIT_CEILING_DIRECTORIES",
+            repo().join("examples").canonicalize().unwrap(),
+        );
+    c
+}
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -203,14 +215,14 @@ fn cache_sees_an_edit_between_runs() {
 
 #[test]
 fn status_of_the_example_is_exact() {
-    let out = bin()
+    let out = pinned()
         .current_dir(repo())
         .args(["status", "examples/my-startup", "--no-cache"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     check_against("my-startup.status", &String::from_utf8(out.stdout).unwrap());
-    let out = bin()
+    let out = pinned()
         .current_dir(repo())
         .args(["status", "examples/my-startup", "--no-cache", "--json"])
         .output()
@@ -593,4 +605,56 @@ fn trace_requirements_without_ids() {
     );
     assert_eq!((out.as_str(), code), ("", 1));
     assert!(err.contains("no requirement ids"), "{err}");
+}
+
+/// An empty mission finishes nothing; dates come from the frontmatter, the
+/// dated folder and git; the approver is shown; paths are on one base.
+#[test]
+fn status_of_an_unfilled_project_and_its_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let product = dir.path().join("p/agentops/product-dev/product");
+    std::fs::create_dir_all(&product).unwrap();
+    std::fs::write(
+        product.join("mission.md"),
+        "# Product Mission\n\n## Pitch\n\n## Users\n",
+    )
+    .unwrap();
+    let out = pinned()
+        .current_dir(dir.path())
+        .args(["status", "p", "--no-cache"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("✓ product-planning"), "{text}");
+    assert!(text.contains("(empty: headings only)"), "{text}");
+    assert!(
+        text.contains("file: p/agentops/product-dev/product/mission.md"),
+        "{text}"
+    );
+    let spec = dir
+        .path()
+        .join("p/agentops/product-dev/specs/2025-11-01-search/planning");
+    std::fs::create_dir_all(&spec).unwrap();
+    std::fs::write(
+        spec.join("requirements.md"),
+        "---\ndate: 2025-11-03\napproved_by: Ada Ł\napproved_at: 2025-11-05T10:00:00Z\n---\n# Requirements\n\nSearch by name.\n",
+    )
+    .unwrap();
+    let out = pinned()
+        .current_dir(dir.path().join("p"))
+        .args(["status", "--no-cache", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let item = v["flavors"][0]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["key"] == "2025-11-01-search")
+        .unwrap()
+        .clone();
+    assert_eq!(item["started"], "2025-11-01", "the dated folder: {item}");
+    assert_eq!(item["last_change"], "2025-11-05", "approved_at: {item}");
+    assert_eq!(item["approvals"][0]["by"], "Ada Ł");
+    assert_eq!(v["today"], "2025-11-15");
 }

@@ -173,9 +173,13 @@ pub struct StatusArgs {
     /// Workspace root (the folder holding `agentops/`).
     #[arg(default_value = ".")]
     pub root: PathBuf,
-    /// The report as JSON (the same document `agentops/status` returns).
-    #[arg(long)]
+    /// The report as JSON (the same document `agentops/status` returns;
+    /// schema: docs/status.schema.json).
+    #[arg(long, conflicts_with = "html")]
     pub json: bool,
+    /// Write the report as one self-contained HTML page to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Parse every file, ignoring and not writing the index cache.
     #[arg(long)]
     pub no_cache: bool,
