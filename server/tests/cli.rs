@@ -76,7 +76,7 @@ fn human_output_is_exact() {
     check_against("my-startup.human", &stdout);
     assert_eq!(code, 1, "planted errors must fail the run");
     assert!(
-        stderr.starts_with("4 errors, 3 warnings, 1 infos, 0 hints in "),
+        stderr.starts_with("4 errors, 3 warnings, 1 info, 0 hints in "),
         "{stderr}"
     );
 }
@@ -457,7 +457,7 @@ by kind:
        1  spec-kit/constitution
        1  spec-kit/plan  (1 not following)
        2  spec-kit/spec
-diagnostics: 1 errors, 2 warnings, 3 infos, 0 hints
+diagnostics: 1 error, 2 warnings, 3 infos, 0 hints
        1  error   link-broken
        2  warning section-missing
        1  info    artifact-unknown

@@ -63,13 +63,14 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         let _ = stdout.write_all(output::stats(&ws, &diags).as_bytes());
     }
     if args.format == Format::Human {
+        let n = output::plural;
         eprintln!(
-            "{} errors, {} warnings, {} infos, {} hints in {} files ({} parsed, {} from cache, {} ms)",
-            count(Severity::Error),
-            count(Severity::Warning),
-            count(Severity::Info),
-            count(Severity::Hint),
-            stats.files,
+            "{}, {}, {}, {} in {} ({} parsed, {} from cache, {} ms)",
+            n(count(Severity::Error), "error"),
+            n(count(Severity::Warning), "warning"),
+            n(count(Severity::Info), "info"),
+            n(count(Severity::Hint), "hint"),
+            n(stats.files, "file"),
             stats.parsed,
             stats.from_cache,
             stats.elapsed.as_millis()
