@@ -28,14 +28,25 @@ pub struct Cli {
 pub enum Command {
     /// Serve the Language Server Protocol over stdio (the default with no arguments).
     Serve,
-    /// Validate every artifact of a workspace; exit 1 on any error, 2 on usage or I/O failure.
+    /// Validate every artifact of a workspace; exit 0 with no error, 1 on any error, 2 on usage or I/O failure.
     Check(CheckArgs),
     /// Per flavor, each work item, the phase it is in and what blocks it.
+    ///
+    /// Exit 0 (also with no work items); 2 on usage or I/O failure (ROOT is
+    /// not a folder, the `--html` FILE cannot be written).
     Status(StatusArgs),
     /// Save, load and list context bundles (`.agentops/bundles/NAME.md` + `NAME.tar.zst`).
+    ///
+    /// Exit 0 on success; 1 when the save, load or extract is refused (the
+    /// reason on stderr: the bundle exists without `--overwrite`, no such
+    /// bundle, a snapshot that does not verify, a file extract would
+    /// overwrite); 2 on usage or I/O failure.
     Bundle(BundleArgs),
     /// Which specs and plans produce or touch a file or folder, and the phase of their work item;
     /// with `--requirements`, requirement ids → tasks citing them → their code paths.
+    ///
+    /// Exit 0 when an artifact declares PATH (with `--requirements`: when the workspace has
+    /// requirement ids); 1 when none does; 2 on usage or I/O failure.
     Trace(TraceArgs),
     /// Approve an artifact as a human: status, `approved_by`, `approved_at`.
     ///
