@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::rules::{self, Severity};
-use crate::workspace::{self, CacheMode, Workspace};
+use crate::workspace::{CacheMode, Workspace};
 
 use super::output;
 use super::{CheckArgs, Format};
@@ -47,10 +47,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     for (code, level) in &args.rules {
         ws.config.rules.insert(code.clone(), *level);
     }
-    let stats = workspace::scan(&mut ws, &cache);
+    let stats = super::progress::scan(&mut ws, &cache);
     let diags = rules::check_workspace(&ws);
     let text = match args.format {
-        Format::Human => output::human(&ws, &diags),
+        Format::Human => output::human(&ws, &diags, &crate::text::PathBase::of(root)),
         Format::Json => output::json(&ws, &diags),
         Format::Sarif => output::sarif(&ws, &diags),
     };

@@ -4,6 +4,7 @@ mod approve;
 pub mod bundle;
 mod check;
 pub mod output;
+mod progress;
 mod requirements;
 mod status;
 mod trace;
@@ -61,11 +62,15 @@ pub enum Command {
 pub struct ApproveArgs {
     /// The artifact, from the current folder or from the workspace root.
     pub path: PathBuf,
+    /// Workspace root, as for `check` (default: the folder above PATH holding `agentops/` or
+    /// `agentops.toml`, else `.`).
+    #[arg(value_name = "ROOT")]
+    pub at: Option<PathBuf>,
     /// Who approves (default: git `user.name` in the workspace).
     #[arg(long, value_name = "NAME")]
     pub by: Option<String>,
-    /// Workspace root (default: the folder above PATH holding `agentops/` or `agentops.toml`, else `.`).
-    #[arg(long)]
+    /// The root as a flag: still read, for older scripts.
+    #[arg(long, hide = true, conflicts_with = "at")]
     pub root: Option<PathBuf>,
     /// Parse every file, ignoring and not writing the index cache.
     #[arg(long)]
@@ -144,11 +149,15 @@ pub struct TraceArgs {
     /// With `--requirements`, the workspace (default `.`) or a requirements file in it.
     #[arg(required_unless_present = "requirements")]
     pub path: Option<PathBuf>,
+    /// Workspace root, as for `check` (default: the folder above PATH holding `agentops/` or
+    /// `agentops.toml`, else `.`).
+    #[arg(value_name = "ROOT")]
+    pub at: Option<PathBuf>,
     /// The requirement matrix instead: each requirement id, the tasks citing it, their code.
     #[arg(long)]
     pub requirements: bool,
-    /// Workspace root (default: the folder above PATH holding `agentops/` or `agentops.toml`, else `.`).
-    #[arg(long)]
+    /// The root as a flag: still read, for older scripts.
+    #[arg(long, hide = true, conflicts_with = "at")]
     pub root: Option<PathBuf>,
     /// The artifacts as JSON (lines and columns 1-based, columns in characters).
     #[arg(long)]
@@ -156,6 +165,20 @@ pub struct TraceArgs {
     /// Parse every file, ignoring and not writing the index cache.
     #[arg(long)]
     pub no_cache: bool,
+}
+
+impl TraceArgs {
+    /// The root named positionally or with the older `--root`.
+    pub fn root(&self) -> Option<&std::path::Path> {
+        self.at.as_deref().or(self.root.as_deref())
+    }
+}
+
+impl ApproveArgs {
+    /// The root named positionally or with the older `--root`.
+    pub fn root(&self) -> Option<&std::path::Path> {
+        self.at.as_deref().or(self.root.as_deref())
+    }
 }
 
 #[derive(clap::Args)]

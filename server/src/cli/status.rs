@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use crate::features::status;
 use crate::text::PathBase;
-use crate::workspace::{self, CacheMode, Workspace};
+use crate::workspace::{CacheMode, Workspace};
 
 use super::StatusArgs;
 
@@ -15,7 +15,7 @@ pub fn run(args: &StatusArgs) -> ExitCode {
     }
     let mut ws = Workspace::new(&args.root);
     let cache = CacheMode::unless(args.no_cache);
-    workspace::scan(&mut ws, &cache);
+    super::progress::scan(&mut ws, &cache);
     let mut report = status::report(&ws);
     // As the user named it: the report of `status .` says `.`.
     report.root = args.root.display().to_string();
