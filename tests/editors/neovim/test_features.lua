@@ -69,7 +69,8 @@ h.test(":AgentopsStatus shows every work item with its timeline", function()
   vim.api.nvim_win_set_cursor(0, { row, 2 })
   vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes("<CR>", true, false, true), "x", false)
   local opened = vim.api.nvim_buf_get_name(0)
-  h.truthy(opened:find("agentops/infrastructure%-ops/plans/k8s%-upgrade%-plan%.md$"), "opened " .. opened)
+  -- Its current phase is implement, whose report :AgentopsAdvance created above.
+  h.truthy(opened:find("agentops/infrastructure%-ops/reports/k8s%-upgrade%-report%.md$"), "opened " .. opened)
   h.eq(2, #vim.api.nvim_list_wins(), "the status split stays open")
   for _, w in ipairs(vim.api.nvim_list_wins()) do
     if vim.bo[vim.api.nvim_win_get_buf(w)].filetype == "agentops-status" then
