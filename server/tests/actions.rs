@@ -22,7 +22,11 @@ fn write(root: &Path, files: &[(&str, &str)]) {
 fn check(root: &Path) -> String {
     let mut ws = Workspace::new(root);
     workspace::scan(&mut ws, &CacheMode::Off);
-    output::human(&ws, &rules::check_workspace(&ws))
+    output::human(
+        &ws,
+        &rules::check_workspace(&ws),
+        &agentops_lsp::text::PathBase::root(),
+    )
 }
 
 /// Runs the action titled `prefix` for `path` and applies it.

@@ -39,7 +39,11 @@ fn check(files: &[(&str, Vec<u8>)]) -> Out {
     }
     let mut ws = Workspace::new(dir.path());
     workspace::scan(&mut ws, &CacheMode::Off);
-    Out(output::human(&ws, &rules::check_workspace(&ws)))
+    Out(output::human(
+        &ws,
+        &rules::check_workspace(&ws),
+        &agentops_lsp::text::PathBase::root(),
+    ))
 }
 
 /// A clean research artifact with `body` on line 3.

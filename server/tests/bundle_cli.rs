@@ -170,6 +170,24 @@ fn save_stale_resave_load_round_trip() {
     );
     let status = json(&run(root, &["status", ".", "--json"]));
     assert_eq!(status["stale_bundles"][0]["changed"][0], RESEARCH);
+    // A stale bundle is no finished phase, and the work it was saved from says so.
+    let items: Vec<&serde_json::Value> = status["flavors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["items"].as_array().unwrap())
+        .collect();
+    let bundle = items
+        .iter()
+        .find(|i| i["key"] == "monitoring-strategy-research")
+        .unwrap();
+    assert_eq!(bundle["attention"], "stale");
+    assert_eq!(bundle["phases"][0]["status"], "in-progress");
+    let research = items
+        .iter()
+        .find(|i| i["key"] == "monitoring-strategy")
+        .unwrap();
+    assert_eq!(research["stale_bundles"][0], "monitoring-strategy-research");
     let list = json(&run(root, &["bundle", "list", "--json"]));
     let row = list
         .as_array()

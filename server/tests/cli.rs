@@ -8,6 +8,18 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_agentops-lsp"))
 }
 
+/// The binary with today pinned and the project's own git history out of
+/// sight, so that dates in `status` do not move with every commit.
+fn pinned() -> Command {
+    let mut c = bin();
+    c.env("SOURCE_DATE_EPOCH", "1763164800") // 2025-11-15
+        .env(
+            "GIT_CEILING_DIRECTORIES",
+            repo().join("examples").canonicalize().unwrap(),
+        );
+    c
+}
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -64,7 +76,7 @@ fn human_output_is_exact() {
     check_against("my-startup.human", &stdout);
     assert_eq!(code, 1, "planted errors must fail the run");
     assert!(
-        stderr.starts_with("4 errors, 3 warnings, 1 infos, 0 hints in "),
+        stderr.starts_with("4 errors, 3 warnings, 1 info, 0 hints in "),
         "{stderr}"
     );
 }
@@ -203,14 +215,14 @@ fn cache_sees_an_edit_between_runs() {
 
 #[test]
 fn status_of_the_example_is_exact() {
-    let out = bin()
+    let out = pinned()
         .current_dir(repo())
         .args(["status", "examples/my-startup", "--no-cache"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     check_against("my-startup.status", &String::from_utf8(out.stdout).unwrap());
-    let out = bin()
+    let out = pinned()
         .current_dir(repo())
         .args(["status", "examples/my-startup", "--no-cache", "--json"])
         .output()
@@ -445,7 +457,7 @@ by kind:
        1  spec-kit/constitution
        1  spec-kit/plan  (1 not following)
        2  spec-kit/spec
-diagnostics: 1 errors, 2 warnings, 3 infos, 0 hints
+diagnostics: 1 error, 2 warnings, 3 infos, 0 hints
        1  error   link-broken
        2  warning section-missing
        1  info    artifact-unknown
@@ -500,9 +512,10 @@ fn approve_records_who_and_when_and_refuses_open_boxes() {
     let sub = dir.path().join("agentops/infrastructure-ops");
     let (out, err, code) = approve(&sub, &["plans/cache-plan.md", "--by", "Ada: \"L\""]);
     assert_eq!(code, 0, "{err}");
+    // The path as it opens from where the command ran.
     assert_eq!(
         out,
-        format!("{plan}: approved by Ada: \"L\" at 2025-11-14T16:05:00Z\n")
+        "plans/cache-plan.md: approved by Ada: \"L\" at 2025-11-14T16:05:00Z\n"
     );
     let got = std::fs::read_to_string(dir.path().join(plan)).unwrap();
     assert!(
@@ -555,7 +568,7 @@ fn kiro_and_openspec_examples() {
             let mut all = args.to_vec();
             all.push(example);
             all.push("--no-cache");
-            outcome(bin().current_dir(repo()).args(&all).output().unwrap())
+            outcome(pinned().current_dir(repo()).args(&all).output().unwrap())
         };
         let (out, err, code) = run(&["check"]);
         assert_eq!(code, 0, "{example}: {out}{err}");
@@ -593,4 +606,204 @@ fn trace_requirements_without_ids() {
     );
     assert_eq!((out.as_str(), code), ("", 1));
     assert!(err.contains("no requirement ids"), "{err}");
+}
+
+/// An empty mission finishes nothing; dates come from the frontmatter, the
+/// dated folder and git; the approver is shown; paths are on one base.
+#[test]
+fn status_of_an_unfilled_project_and_its_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let product = dir.path().join("p/agentops/product-dev/product");
+    std::fs::create_dir_all(&product).unwrap();
+    std::fs::write(
+        product.join("mission.md"),
+        "# Product Mission\n\n## Pitch\n\n## Users\n",
+    )
+    .unwrap();
+    let out = pinned()
+        .current_dir(dir.path())
+        .args(["status", "p", "--no-cache"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("✓ product-planning"), "{text}");
+    assert!(text.contains("(empty: headings only)"), "{text}");
+    assert!(
+        text.contains("file: p/agentops/product-dev/product/mission.md"),
+        "{text}"
+    );
+    let spec = dir
+        .path()
+        .join("p/agentops/product-dev/specs/2025-11-01-search/planning");
+    std::fs::create_dir_all(&spec).unwrap();
+    std::fs::write(
+        spec.join("requirements.md"),
+        "---\ndate: 2025-11-03\napproved_by: Ada Ł\napproved_at: 2025-11-05T10:00:00Z\n---\n# Requirements\n\nSearch by name.\n",
+    )
+    .unwrap();
+    let out = pinned()
+        .current_dir(dir.path().join("p"))
+        .args(["status", "--no-cache", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let item = v["flavors"][0]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["key"] == "2025-11-01-search")
+        .unwrap()
+        .clone();
+    assert_eq!(item["started"], "2025-11-01", "the dated folder: {item}");
+    assert_eq!(item["last_change"], "2025-11-05", "approved_at: {item}");
+    assert_eq!(item["approvals"][0]["by"], "Ada Ł");
+    assert_eq!(v["today"], "2025-11-15");
+}
+
+/// Every command takes the workspace root as a positional argument after
+/// its own, as `check ROOT` does; the older `--root` is still read.
+#[test]
+fn every_command_takes_the_root_positionally() {
+    let run = |args: &[&str]| outcome(pinned().current_dir(repo()).args(args).output().unwrap());
+    let root = "examples/my-startup";
+    let (_, err, code) = run(&["check", root, "--no-cache"]);
+    assert_eq!(code, 1, "{err}");
+    let (out, err, code) = run(&["status", root, "--no-cache"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("product-dev"), "{out}");
+    let (positional, err, code) = run(&["trace", "src/payments", root, "--no-cache"]);
+    assert_eq!(code, 0, "{err}");
+    let (flag, _, _) = run(&["trace", "src/payments", "--root", root, "--no-cache"]);
+    assert_eq!(positional, flag, "`--root ROOT` is read as ROOT");
+    let (_, err, code) = run(&["trace", "src/payments", root, "--root", root]);
+    assert_eq!(code, 2, "ROOT twice is a usage error: {err}");
+    let (out, err, code) = run(&["trace", "--requirements", "examples/kiro-app", "--no-cache"]);
+    assert_eq!(code, 0, "{err}");
+    let (file, err, code) = run(&[
+        "trace",
+        "--requirements",
+        ".kiro/specs/password-reset/requirements.md",
+        "examples/kiro-app",
+        "--no-cache",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!file.is_empty() && out.contains(&file), "{file}\n{out}");
+    let (out, err, code) = run(&["bundle", "list", root]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("k8s-upgrade-plan"), "{out}");
+    // approve writes: a copy, named from the folder above it.
+    let plan = "agentops/infrastructure-ops/plans/cache-plan.md";
+    let dir = workspace(&[
+        (
+            &format!("ws/{plan}"),
+            PLAN.replace("- [ ] ", "- [x] ").as_str(),
+        ),
+        (
+            "ws/agentops/infrastructure-ops/research/cache-research.md",
+            RESEARCH,
+        ),
+    ]);
+    let (out, err, code) = approve(dir.path(), &[plan, "ws", "--by", "Ada"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with(&format!("ws/{plan}: approved by Ada at ")),
+        "the path from the current folder: {out}"
+    );
+}
+
+/// Paths in the human output of `check`, `trace` and `trace --requirements`
+/// open from the current folder, whatever it is.
+#[test]
+fn paths_are_relative_to_the_current_folder() {
+    let run = |cwd: &str, args: &[&str]| {
+        outcome(
+            bin()
+                .current_dir(repo().join(cwd))
+                .args(args)
+                .output()
+                .unwrap(),
+        )
+    };
+    let (from_repo, _, _) = run(".", &["check", "examples/my-startup", "--no-cache"]);
+    let (from_examples, _, _) = run("examples", &["check", "my-startup", "--no-cache"]);
+    let (from_inside, _, _) = run(
+        "examples/my-startup/agentops",
+        &["check", "..", "--no-cache"],
+    );
+    let lines = |s: &str| s.lines().map(str::to_string).collect::<Vec<_>>();
+    assert!(!from_repo.is_empty());
+    for (a, b, c) in zip3(
+        &lines(&from_repo),
+        &lines(&from_examples),
+        &lines(&from_inside),
+    ) {
+        let rel = a
+            .strip_prefix("examples/my-startup/")
+            .unwrap_or_else(|| panic!("{a}"));
+        assert_eq!(b, &format!("my-startup/{rel}"));
+        // From below the root, a path climbs only as far as it must.
+        let inside = rel
+            .strip_prefix("agentops/")
+            .map_or(format!("../{rel}"), str::to_string);
+        assert_eq!(c, &inside);
+        // Each names a file that opens from where the command ran.
+        let file = rel.split(':').next().unwrap();
+        assert!(
+            repo().join("examples/my-startup").join(file).is_file(),
+            "{a}"
+        );
+    }
+    let (out, _, code) = run(
+        "examples/my-startup/src",
+        &["trace", "payments", "--no-cache"],
+    );
+    assert_eq!(code, 0);
+    assert!(out.lines().all(|l| l.starts_with("../agentops/")), "{out}");
+    let (out, _, code) = run(
+        "examples",
+        &["trace", "--requirements", "kiro-app", "--no-cache"],
+    );
+    assert_eq!(code, 0);
+    assert!(out.starts_with("kiro-app/.kiro/specs/"), "{out}");
+}
+
+fn zip3<'a>(
+    a: &'a [String],
+    b: &'a [String],
+    c: &'a [String],
+) -> impl Iterator<Item = (&'a String, &'a String, &'a String)> {
+    assert_eq!((a.len(), a.len()), (b.len(), c.len()));
+    a.iter().zip(b).zip(c).map(|((a, b), c)| (a, b, c))
+}
+
+/// The progress line is for a person at a terminal: piped, stderr holds the
+/// summary alone, even on a cold run over many files.
+#[test]
+fn no_progress_line_when_piped() {
+    let mut files: Vec<(String, String)> = (0..400)
+        .map(|i| {
+            (
+                format!("agentops/infrastructure-ops/research/r{i}-research.md"),
+                format!("# Research: R{i}\n\n## Problem Statement\nWhy {i}.\n"),
+            )
+        })
+        .collect();
+    files.push(("agentops.toml".into(), String::new()));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = workspace(&refs);
+    for args in [
+        &["check", ".", "--no-cache"][..],
+        &["status", ".", "--no-cache"],
+        &["trace", "src", ".", "--no-cache"],
+    ] {
+        let (_, err, _) = outcome(bin().current_dir(dir.path()).args(args).output().unwrap());
+        assert!(
+            !err.contains('\r') && !err.contains("reading"),
+            "{args:?}: {err:?}"
+        );
+        assert!(!err.contains('\u{1b}'), "{args:?}: {err:?}");
+    }
 }

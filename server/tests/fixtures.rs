@@ -83,7 +83,7 @@ fn run(fixture: &Path) -> String {
     let mut ws = Workspace::new(dir.path());
     workspace::scan(&mut ws, &CacheMode::Off);
     let diags = rules::check_workspace(&ws);
-    output::human(&ws, &diags)
+    output::human(&ws, &diags, &agentops_lsp::text::PathBase::root())
 }
 
 #[test]

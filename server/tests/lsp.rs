@@ -566,7 +566,8 @@ async fn walk_a_topic_from_research_to_an_approved_plan() {
     let research = "agentops/infrastructure-ops/research/cache-layer-research.md";
     std::fs::write(
         h.path(research),
-        "---\nstatus: complete\n---\n# Research: Cache layer\n\n## Problem Statement\n## Scope\n## Key Findings\n## Recommended Approach\n## Open Questions\n## References\n## Next Steps\n",
+        // Something written: research that is only headings is not done (no Advance).
+        "---\nstatus: complete\n---\n# Research: Cache layer\n\n## Problem Statement\n## Scope\n## Key Findings\nReads dominate.\n## Recommended Approach\n## Open Questions\n## References\n## Next Steps\n",
     )
     .unwrap();
     h.indexed().await;

@@ -20,6 +20,15 @@ export interface ItemReport {
   blockers: string[];
   artifacts: string[];
   timeline: string;
+  // Since issue 19 (docs/status.schema.json); optional so older servers still show.
+  attention?: "stale" | "awaiting" | "blocked" | "in-progress" | "ready" | "done";
+  started?: string | null;
+  last_change?: string | null;
+  days_in_phase?: number | null;
+  approvals?: { artifact: string; by: string; at: string | null }[];
+  tasks?: { done: number; total: number } | null;
+  stale_bundles?: string[];
+  routes_awaiting?: string[];
 }
 
 export interface FlavorReport {
@@ -97,14 +106,44 @@ function phaseNode(root: string, item: ItemReport, ph: PhaseReport): StatusNode 
   };
 }
 
+// The file an item opens: its current phase's first artifact, else its last one.
+export function itemFile(item: ItemReport): string | undefined {
+  const here = item.phases.find((ph) => ph.id === item.current && ph.artifacts.length > 0);
+  return here ? here.artifacts[0] : item.artifacts[item.artifacts.length - 1];
+}
+
+// Dates, tasks, approvals and flags of an item, as `status` prints them.
+export function itemFacts(item: ItemReport): string[] {
+  const facts: string[] = [];
+  if (item.started) facts.push(`started ${item.started}`);
+  if (item.last_change) facts.push(`last change ${item.last_change}`);
+  if (item.days_in_phase !== undefined && item.days_in_phase !== null && item.current !== null) {
+    facts.push(`${item.days_in_phase} days in ${item.current}`);
+  }
+  if (item.tasks) facts.push(`tasks ${item.tasks.done}/${item.tasks.total}`);
+  for (const a of item.approvals ?? []) facts.push(`approved by ${a.by}`);
+  for (const b of item.stale_bundles ?? []) facts.push(`stale bundle ${b}`);
+  for (const r of item.routes_awaiting ?? []) facts.push(`route awaiting acknowledgement from ${r}`);
+  return facts;
+}
+
+const URGENT = new Set(["stale", "awaiting", "blocked"]);
+
 function itemNode(root: string, item: ItemReport): StatusNode {
-  const description = item.current === null ? "complete" : `→ ${item.current}`;
+  let description = item.current === null ? "complete" : `→ ${item.current}`;
+  if (item.tasks) description += ` · ${item.tasks.done}/${item.tasks.total}`;
+  if (item.days_in_phase !== undefined && item.days_in_phase !== null && item.current !== null) {
+    description += ` · ${item.days_in_phase}d`;
+  }
+  const file = itemFile(item);
+  const urgent = item.attention !== undefined && URGENT.has(item.attention);
   return {
     kind: "item",
     label: item.key,
-    description,
-    tooltip: [item.timeline, ...item.blockers].join("\n"),
-    icon: item.current === null ? "check-all" : "milestone",
+    description: urgent ? `! ${description}` : description,
+    tooltip: [item.timeline, ...item.blockers, ...itemFacts(item)].join("\n"),
+    icon: urgent ? "warning" : item.current === null ? "check-all" : "milestone",
+    file: file === undefined ? undefined : path.join(root, ...file.split("/")),
     children: item.phases.map((ph) => phaseNode(root, item, ph)),
   };
 }

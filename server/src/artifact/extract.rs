@@ -156,6 +156,7 @@ fn fill(art: &mut Artifact, text: &str, blocks: Blocks, inlines: Inlines, kind: 
     if let Some(kind) = kind {
         let body = art.frontmatter.as_ref().map_or(0, |f| f.range.end as usize);
         art.placeholders = super::placeholders::find(text, kind, body);
+        art.blank = blank(text.get(body..).unwrap_or(""));
         art.status = status(art, kind);
         art.code_paths = code_paths(art, kind, text);
         let fenced: Vec<TextRange> = art.code_blocks.iter().map(|c| c.range).collect();
@@ -165,6 +166,13 @@ fn fill(art: &mut Artifact, text: &str, blocks: Blocks, inlines: Inlines, kind: 
         super::code_scope::drop_abandoned(art, text);
         super::code_scope::drop_external(art, text);
     }
+}
+
+/// Whether a body holds only headings, blank lines and HTML comments.
+fn blank(body: &str) -> bool {
+    body.lines().map(str::trim).all(|l| {
+        l.is_empty() || l.starts_with('#') || (l.starts_with("<!--") && l.ends_with("-->"))
+    })
 }
 
 /// A code span's content range grown by one byte each side, over its backticks.

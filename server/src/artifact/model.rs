@@ -35,6 +35,10 @@ pub struct Artifact {
     pub markers: Vec<MarkerUse>,
     /// Lines still holding the kind's template placeholders, word for word.
     pub placeholders: Vec<TextRange>,
+    /// Nothing written beyond the frontmatter and headings: an empty file or
+    /// a bare outline, which never finishes a phase.
+    #[serde(default)]
+    pub blank: bool,
     /// Why the file could not be read or parsed in full, if it could not.
     pub problem: Option<Problem>,
     /// Inline content (links, code spans) the parse budget left unread.

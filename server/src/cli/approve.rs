@@ -13,7 +13,7 @@ use super::trace::locate;
 
 /// Exit codes: 0 approved, 1 refused (the reason on stderr), 2 usage or I/O.
 pub fn run(args: &ApproveArgs) -> ExitCode {
-    let (root, rel) = match locate(&args.path, args.root.as_deref()) {
+    let (root, rel) = match locate(&args.path, args.root()) {
         Ok(found) => found,
         Err(code) => return code,
     };
@@ -26,7 +26,7 @@ pub fn run(args: &ApproveArgs) -> ExitCode {
     };
     let mut ws = Workspace::new(&root);
     let cache = CacheMode::unless(args.no_cache);
-    workspace::scan(&mut ws, &cache);
+    super::progress::scan(&mut ws, &cache);
     let Some((art, kind)) = ws
         .artifacts
         .get(&rel)
@@ -73,6 +73,7 @@ pub fn run(args: &ApproveArgs) -> ExitCode {
         eprintln!("agentops-lsp: cannot write {rel}: {e}");
         return ExitCode::from(2);
     }
-    println!("{rel}: approved by {} at {when}", who.trim());
+    let shown = crate::text::PathBase::of(&root).show(&rel);
+    println!("{shown}: approved by {} at {when}", who.trim());
     ExitCode::SUCCESS
 }

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::bundle::list::list;
 use crate::bundle::{self, load, save};
+use crate::text::PathBase;
 use crate::text::echo::escape_controls as esc;
 use crate::workspace::{self, CacheMode, Workspace};
 
@@ -31,7 +32,10 @@ pub fn run(args: &BundleArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let mut ws = Workspace::new(root);
-    workspace::scan(&mut ws, &CacheMode::default_dir());
+    super::progress::scan(&mut ws, &CacheMode::default_dir());
+    // Paths in the words printed are on the current folder, as `check`'s.
+    let base = PathBase::of(root);
+    let show = |p: &str| esc(&base.show(p)).into_owned();
     let read = |p: &str| Ok(workspace::read::repo_file(&ws.root, p)?);
     match &args.command {
         BundleCommand::Save {
@@ -65,11 +69,14 @@ pub fn run(args: &BundleArgs) -> ExitCode {
                     .collect(),
                 overwrite: *overwrite,
             };
-            match save::save(&ws, &req, &read) {
+            let saving = super::progress::Progress::start("saving");
+            let saved = save::save(&ws, &req, &read);
+            saving.finish();
+            match saved {
                 Ok(s) if *json => print_json(&json!(s)),
                 Ok(s) => {
                     let replaced = if s.replaced {
-                        format!(" (the previous one is kept as {}.prev)", esc(&s.path))
+                        format!(" (the previous one is kept as {}.prev)", show(&s.path))
                     } else {
                         String::new()
                     };
@@ -82,8 +89,8 @@ pub fn run(args: &BundleArgs) -> ExitCode {
                         s.compression_ratio,
                         s.recall * 100.0,
                         s.essential_items,
-                        esc(&s.path),
-                        esc(&s.snapshot)
+                        show(&s.path),
+                        show(&s.snapshot)
                     );
                     ExitCode::SUCCESS
                 }
@@ -111,7 +118,7 @@ pub fn run(args: &BundleArgs) -> ExitCode {
             match load::load(&ws, name, &read, *count) {
                 Ok(l) if *json => print_json(&json!(l)),
                 Ok(l) => {
-                    eprintln!("{}", describe(&l));
+                    eprintln!("{}", describe(&l, &base));
                     match workspace::read::repo_text(&ws.root, &l.path) {
                         Ok(digest) => {
                             // A stale digest starts with what changed since the save.
@@ -130,7 +137,7 @@ pub fn run(args: &BundleArgs) -> ExitCode {
                 return print_json(&json!(rows));
             }
             if rows.is_empty() {
-                eprintln!("no bundles in {}", esc(&bundle::folder(&ws)));
+                eprintln!("no bundles in {}", show(&bundle::folder(&ws)));
             }
             for r in rows {
                 let ratio = r
@@ -156,8 +163,8 @@ pub fn run(args: &BundleArgs) -> ExitCode {
 
 /// The load report in words: what was verified and what changed (names and
 /// paths escaped: each on its own line).
-pub fn describe(l: &load::Loaded) -> String {
-    let mut s = format!("bundle {}: {}", esc(&l.name), esc(&l.path));
+pub fn describe(l: &load::Loaded, base: &PathBase) -> String {
+    let mut s = format!("bundle {}: {}", esc(&l.name), esc(&base.show(&l.path)));
     if l.verified {
         s.push_str(&format!(
             "\n  verified: {} sources match the snapshot",
@@ -174,7 +181,7 @@ pub fn describe(l: &load::Loaded) -> String {
             load::How::Changed => "changed since the save",
             load::How::Deleted => "deleted since the save",
         };
-        s.push_str(&format!("\n  {how}: {}", esc(&c.path)));
+        s.push_str(&format!("\n  {how}: {}", esc(&base.show(&c.path))));
     }
     s.push_str(&format!("\n  loaded {} times", l.accessed_count));
     if l.since.is_some() {

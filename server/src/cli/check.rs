@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::rules::{self, Severity};
-use crate::workspace::{self, CacheMode, Workspace};
+use crate::workspace::{CacheMode, Workspace};
 
 use super::output;
 use super::{CheckArgs, Format};
@@ -47,10 +47,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     for (code, level) in &args.rules {
         ws.config.rules.insert(code.clone(), *level);
     }
-    let stats = workspace::scan(&mut ws, &cache);
+    let stats = super::progress::scan(&mut ws, &cache);
     let diags = rules::check_workspace(&ws);
     let text = match args.format {
-        Format::Human => output::human(&ws, &diags),
+        Format::Human => output::human(&ws, &diags, &crate::text::PathBase::of(root)),
         Format::Json => output::json(&ws, &diags),
         Format::Sarif => output::sarif(&ws, &diags),
     };
@@ -63,13 +63,14 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         let _ = stdout.write_all(output::stats(&ws, &diags).as_bytes());
     }
     if args.format == Format::Human {
+        let n = output::plural;
         eprintln!(
-            "{} errors, {} warnings, {} infos, {} hints in {} files ({} parsed, {} from cache, {} ms)",
-            count(Severity::Error),
-            count(Severity::Warning),
-            count(Severity::Info),
-            count(Severity::Hint),
-            stats.files,
+            "{}, {}, {}, {} in {} ({} parsed, {} from cache, {} ms)",
+            n(count(Severity::Error), "error"),
+            n(count(Severity::Warning), "warning"),
+            n(count(Severity::Info), "info"),
+            n(count(Severity::Hint), "hint"),
+            n(stats.files, "file"),
             stats.parsed,
             stats.from_cache,
             stats.elapsed.as_millis()

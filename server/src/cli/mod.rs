@@ -4,6 +4,7 @@ mod approve;
 pub mod bundle;
 mod check;
 pub mod output;
+mod progress;
 mod requirements;
 mod status;
 mod trace;
@@ -28,14 +29,25 @@ pub struct Cli {
 pub enum Command {
     /// Serve the Language Server Protocol over stdio (the default with no arguments).
     Serve,
-    /// Validate every artifact of a workspace; exit 1 on any error, 2 on usage or I/O failure.
+    /// Validate every artifact of a workspace; exit 0 with no error, 1 on any error, 2 on usage or I/O failure.
     Check(CheckArgs),
     /// Per flavor, each work item, the phase it is in and what blocks it.
+    ///
+    /// Exit 0 (also with no work items); 2 on usage or I/O failure (ROOT is
+    /// not a folder, the `--html` FILE cannot be written).
     Status(StatusArgs),
     /// Save, load and list context bundles (`.agentops/bundles/NAME.md` + `NAME.tar.zst`).
+    ///
+    /// Exit 0 on success; 1 when the save, load or extract is refused (the
+    /// reason on stderr: the bundle exists without `--overwrite`, no such
+    /// bundle, a snapshot that does not verify, a file extract would
+    /// overwrite); 2 on usage or I/O failure.
     Bundle(BundleArgs),
     /// Which specs and plans produce or touch a file or folder, and the phase of their work item;
     /// with `--requirements`, requirement ids → tasks citing them → their code paths.
+    ///
+    /// Exit 0 when an artifact declares PATH (with `--requirements`: when the workspace has
+    /// requirement ids); 1 when none does; 2 on usage or I/O failure.
     Trace(TraceArgs),
     /// Approve an artifact as a human: status, `approved_by`, `approved_at`.
     ///
@@ -50,11 +62,15 @@ pub enum Command {
 pub struct ApproveArgs {
     /// The artifact, from the current folder or from the workspace root.
     pub path: PathBuf,
+    /// Workspace root, as for `check` (default: the folder above PATH holding `agentops/` or
+    /// `agentops.toml`, else `.`).
+    #[arg(value_name = "ROOT")]
+    pub at: Option<PathBuf>,
     /// Who approves (default: git `user.name` in the workspace).
     #[arg(long, value_name = "NAME")]
     pub by: Option<String>,
-    /// Workspace root (default: the folder above PATH holding `agentops/` or `agentops.toml`, else `.`).
-    #[arg(long)]
+    /// The root as a flag: still read, for older scripts.
+    #[arg(long, hide = true, conflicts_with = "at")]
     pub root: Option<PathBuf>,
     /// Parse every file, ignoring and not writing the index cache.
     #[arg(long)]
@@ -133,11 +149,15 @@ pub struct TraceArgs {
     /// With `--requirements`, the workspace (default `.`) or a requirements file in it.
     #[arg(required_unless_present = "requirements")]
     pub path: Option<PathBuf>,
+    /// Workspace root, as for `check` (default: the folder above PATH holding `agentops/` or
+    /// `agentops.toml`, else `.`).
+    #[arg(value_name = "ROOT")]
+    pub at: Option<PathBuf>,
     /// The requirement matrix instead: each requirement id, the tasks citing it, their code.
     #[arg(long)]
     pub requirements: bool,
-    /// Workspace root (default: the folder above PATH holding `agentops/` or `agentops.toml`, else `.`).
-    #[arg(long)]
+    /// The root as a flag: still read, for older scripts.
+    #[arg(long, hide = true, conflicts_with = "at")]
     pub root: Option<PathBuf>,
     /// The artifacts as JSON (lines and columns 1-based, columns in characters).
     #[arg(long)]
@@ -145,6 +165,20 @@ pub struct TraceArgs {
     /// Parse every file, ignoring and not writing the index cache.
     #[arg(long)]
     pub no_cache: bool,
+}
+
+impl TraceArgs {
+    /// The root named positionally or with the older `--root`.
+    pub fn root(&self) -> Option<&std::path::Path> {
+        self.at.as_deref().or(self.root.as_deref())
+    }
+}
+
+impl ApproveArgs {
+    /// The root named positionally or with the older `--root`.
+    pub fn root(&self) -> Option<&std::path::Path> {
+        self.at.as_deref().or(self.root.as_deref())
+    }
 }
 
 #[derive(clap::Args)]
@@ -173,9 +207,13 @@ pub struct StatusArgs {
     /// Workspace root (the folder holding `agentops/`).
     #[arg(default_value = ".")]
     pub root: PathBuf,
-    /// The report as JSON (the same document `agentops/status` returns).
-    #[arg(long)]
+    /// The report as JSON (the same document `agentops/status` returns;
+    /// schema: docs/status.schema.json).
+    #[arg(long, conflicts_with = "html")]
     pub json: bool,
+    /// Write the report as one self-contained HTML page to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Parse every file, ignoring and not writing the index cache.
     #[arg(long)]
     pub no_cache: bool,

@@ -8,24 +8,25 @@ use std::process::ExitCode;
 use serde_json::{Value, json};
 
 use crate::features::requirements::{Row, matrix};
+use crate::text::PathBase;
 use crate::text::echo::escape_controls as esc;
-use crate::workspace::{self, CacheMode, Workspace};
+use crate::workspace::{CacheMode, Workspace};
 
 use super::TraceArgs;
 use super::output::place;
 
 pub fn run(args: &TraceArgs, path: &Path) -> ExitCode {
     // A folder given alone is the workspace; a file is looked up in its workspace.
-    let (root, only) = if args.root.is_none() && path.is_dir() {
+    let (root, only) = if args.root().is_none() && path.is_dir() {
         (path.to_path_buf(), None)
     } else {
-        match super::trace::locate(path, args.root.as_deref()) {
+        match super::trace::locate(path, args.root()) {
             Ok((root, rel)) => (root, Some(rel).filter(|r| !r.is_empty())),
             Err(code) => return code,
         }
     };
     let mut ws = Workspace::new(&root);
-    workspace::scan(&mut ws, &CacheMode::unless(args.no_cache));
+    super::progress::scan(&mut ws, &CacheMode::unless(args.no_cache));
     let rows: Vec<Row> = matrix(&ws)
         .into_iter()
         .filter(|r| {
@@ -36,7 +37,7 @@ pub fn run(args: &TraceArgs, path: &Path) -> ExitCode {
     let text = if args.json {
         json_report(&ws, &rows)
     } else {
-        human(&ws, &rows)
+        human(&ws, &rows, &PathBase::of(&root))
     };
     if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
         return ExitCode::from(2);
@@ -58,7 +59,7 @@ pub fn run(args: &TraceArgs, path: &Path) -> ExitCode {
 ///   .kiro/specs/x/tasks.md:3:3: [x] 1. Add the model in src/m.ts
 ///     src/m.ts
 /// ```
-fn human(ws: &Workspace, rows: &[Row]) -> String {
+fn human(ws: &Workspace, rows: &[Row], base: &PathBase) -> String {
     let mut out = String::new();
     for r in rows {
         let (start, _) = place(ws, &r.path, r.range);
@@ -69,7 +70,7 @@ fn human(ws: &Workspace, rows: &[Row]) -> String {
         };
         out.push_str(&format!(
             "{}:{}:{}: {} — {count}\n",
-            esc(&r.path),
+            esc(&base.show(&r.path)),
             start.line,
             start.col,
             esc(&r.id)
@@ -79,13 +80,13 @@ fn human(ws: &Workspace, rows: &[Row]) -> String {
             let mark = if t.checked { "x" } else { " " };
             out.push_str(&format!(
                 "  {}:{}:{}: [{mark}] {}\n",
-                esc(&t.path),
+                esc(&base.show(&t.path)),
                 at.line,
                 at.col,
                 esc(&t.text)
             ));
             for c in &t.code {
-                out.push_str(&format!("    {}\n", esc(c)));
+                out.push_str(&format!("    {}\n", esc(&base.show(c))));
             }
         }
     }

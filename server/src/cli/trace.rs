@@ -11,6 +11,7 @@ use crate::workspace::{self, CacheMode, Workspace};
 
 use super::TraceArgs;
 use super::output::place;
+use crate::text::PathBase;
 use crate::text::echo::escape_controls as esc;
 
 pub fn run(args: &TraceArgs) -> ExitCode {
@@ -18,20 +19,20 @@ pub fn run(args: &TraceArgs) -> ExitCode {
     if args.requirements {
         return super::requirements::run(args, &path);
     }
-    let (root, rel) = match locate(&path, args.root.as_deref()) {
+    let (root, rel) = match locate(&path, args.root()) {
         Ok(found) => found,
         Err(code) => return code,
     };
     let mut ws = Workspace::new(&root);
     let cache = CacheMode::unless(args.no_cache);
-    workspace::scan(&mut ws, &cache);
+    super::progress::scan(&mut ws, &cache);
     let is_dir =
         rel.is_empty() || root.join(&rel).is_dir() || path.to_string_lossy().ends_with('/');
     let claims = specs_for_path(&ws, &rel, is_dir);
     let text = if args.json {
         json_report(&ws, &rel, &claims)
     } else {
-        human(&ws, &claims)
+        human(&ws, &claims, &PathBase::of(&root))
     };
     if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
         return ExitCode::from(2);
@@ -48,13 +49,13 @@ pub fn run(args: &TraceArgs) -> ExitCode {
 
 /// `path:line:col: produces `src/auth/**` — spec of product-dev, `2025-11-06-…`, phase spec`
 /// (paths and declarations escaped: one claim, one line).
-fn human(ws: &Workspace, claims: &[SpecClaim]) -> String {
+fn human(ws: &Workspace, claims: &[SpecClaim], base: &PathBase) -> String {
     let mut out = String::new();
     for c in claims {
         let (start, _) = place(ws, &c.path, c.range);
         out.push_str(&format!(
             "{}:{}:{}: {} `{}` — {}\n",
-            esc(&c.path),
+            esc(&base.show(&c.path)),
             start.line,
             start.col,
             c.relation.as_str(),

@@ -4,6 +4,7 @@
 //! must run nothing (no fsmonitor hook, no signature program), nothing is
 //! written (no optional locks), and every answer is bounded in bytes and time.
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -37,6 +38,55 @@ pub fn revisions(root: &Path, rel: &str) -> Vec<String> {
         .filter(|l| l.len() == 40 && l.bytes().all(|b| b.is_ascii_hexdigit()))
         .map(str::to_string)
         .collect()
+}
+
+/// The most commits read for the dates of `status` (one `git log`).
+pub const MAX_DATED_COMMITS: usize = 2000;
+
+/// When each file under `root` was first and last committed (Unix seconds),
+/// by root-relative path, from one `git log` over at most
+/// `MAX_DATED_COMMITS` commits touching `under` (root-relative folders).
+/// Empty without git, outside a repository or past the limits.
+pub fn file_dates(root: &Path, under: &[String]) -> HashMap<String, (u64, u64)> {
+    let mut args: Vec<String> = [
+        "-c",
+        "core.quotePath=false",
+        "log",
+        "--no-show-signature",
+        "--no-renames",
+        "--relative",
+        "--name-only",
+        "--format=@%ct",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.push(format!("-n{MAX_DATED_COMMITS}"));
+    args.push("--".into());
+    args.extend(
+        under
+            .iter()
+            .filter(|u| !u.starts_with('-'))
+            .map(|u| format!("./{u}")),
+    );
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut out: HashMap<String, (u64, u64)> = HashMap::new();
+    let Some(text) = run(root, &args) else {
+        return out;
+    };
+    let mut when = None;
+    // Newest first: the first time seen is the last change, the last is the first commit.
+    for line in String::from_utf8_lossy(&text).lines() {
+        if let Some(t) = line.strip_prefix('@') {
+            when = t.trim().parse::<u64>().ok();
+        } else if let Some(t) = when
+            && !line.is_empty()
+        {
+            out.entry(line.to_string())
+                .and_modify(|e| e.0 = t)
+                .or_insert((t, t));
+        }
+    }
+    out
 }
 
 /// The text of `rel` at `rev` (a commit id or `HEAD`), without any filter or textconv.
@@ -141,5 +191,9 @@ mod tests {
         assert_eq!(show(root, "HEAD", "a.md").as_deref(), Some("twó\n"));
         assert_eq!(show(root, "HEAD~1", "a.md"), None, "only ids and HEAD");
         assert!(revisions(root, "missing.md").is_empty());
+        let dates = file_dates(root, &[]);
+        let (first, last) = dates.get("a.md").copied().unwrap_or_default();
+        assert!(first > 0 && first <= last, "{dates:?}");
+        assert!(file_dates(root, &["nowhere".into()]).is_empty());
     }
 }

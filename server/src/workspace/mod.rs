@@ -24,7 +24,8 @@ pub use classify::{classify, is_artifact_file};
 pub use fs::FsProbe;
 pub use load::load_setup;
 pub use scan::{
-    MAX_FILE, ScanStats, from_bytes, from_text, relative as scan_relative, scan, too_large,
+    MAX_FILE, ScanStats, from_bytes, from_text, relative as scan_relative, scan, scan_reporting,
+    too_large,
 };
 
 use crate::artifact::Artifact;
@@ -66,8 +67,12 @@ impl Workspace {
 
     pub fn new(root: &Path) -> Workspace {
         // Links resolve by joining and normalizing paths: a root of `.` would
-        // lose its prefix to normalization, so work from an absolute root.
-        let root = &std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        // lose its prefix to normalization, so work from an absolute root;
+        // normalized too, or a root of `..` would never be a prefix of the
+        // normalized paths links resolve to (`check ..` found no research).
+        let root = &std::path::absolute(root)
+            .map(|r| resolve::normalize(&r))
+            .unwrap_or_else(|_| root.to_path_buf());
         let (config, schemas, setup_diagnostics, other_files) = load_setup(root);
         Workspace {
             root: root.to_path_buf(),

@@ -54,6 +54,9 @@ pub fn artifact_state(art: &Artifact, kind: &Kind) -> (bool, Option<String>) {
             Some(format!("template unfilled: {n} placeholder{s}")),
         );
     }
+    if art.blank {
+        return (false, Some("empty: headings only".into()));
+    }
     let Some(rule) = &kind.status else {
         return (true, None);
     };
@@ -193,9 +196,14 @@ pub fn item_state(ws: &Workspace, item: &WorkItem) -> Option<ItemState> {
         Some(crate::artifact::Class::Known { captures, .. }) => captures.clone(),
         _ => Vec::new(),
     };
+    // Paths to create are root-relative like every other path of the report.
+    let base = arts
+        .first()
+        .and_then(|(a, _)| ws.flavor_base(a))
+        .unwrap_or_default();
     let blockers = current
         .as_ref()
-        .map(|c| blockers(flavor, &arts, c, &captures))
+        .map(|c| blockers(flavor, &arts, c, &captures, &base))
         .unwrap_or_default();
     Some(ItemState {
         flavor: item.flavor.clone(),
@@ -212,6 +220,7 @@ fn blockers(
     arts: &[(&Artifact, &Kind)],
     phase: &str,
     captures: &[(String, String)],
+    base: &str,
 ) -> Vec<String> {
     let mut out = Vec::new();
     let kinds: Vec<&Kind> = flavor
@@ -231,10 +240,9 @@ fn blockers(
             .find(|p| p.id == phase)
             .and_then(|p| p.command.clone());
         let via = cmd.map(|c| format!(" ({c})")).unwrap_or_default();
-        let path = k
-            .paths
-            .first()
-            .map_or(k.id.clone(), |p| crate::schema::fill(p, captures));
+        let path = k.paths.first().map_or(k.id.clone(), |p| {
+            format!("{base}{}", crate::schema::fill(p, captures))
+        });
         out.push(format!("create {path}{via}"));
     }
     for (a, k) in &present {

@@ -197,8 +197,28 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 
 /// Reads and parses every artifact into `ws`, reusing cached ones.
 pub fn scan(ws: &mut Workspace, cache: &super::CacheMode) -> ScanStats {
+    scan_reporting(ws, cache, &|_, _| {})
+}
+
+/// [`scan`], telling `progress` (files done, files in all) as each file is
+/// read: the command line draws a progress line from it on a terminal. It is
+/// called from the parsing threads, so it must be cheap (a store, no I/O).
+pub fn scan_reporting(
+    ws: &mut Workspace,
+    cache: &super::CacheMode,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> ScanStats {
     let started = Instant::now();
     let (paths, not_utf8) = walk_artifacts(ws);
+    let total = paths.len() + not_utf8.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let tick = || {
+        progress(
+            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+            total,
+        )
+    };
+    progress(0, total);
     let cached = cache.load(ws);
     let schemas = &ws.schemas;
     let dir = ws.config.workspace.artifacts.clone();
@@ -208,6 +228,7 @@ pub fn scan(ws: &mut Workspace, cache: &super::CacheMode) -> ScanStats {
     let results: Vec<(Artifact, u64, Fresh, Option<Stamp>)> = paths
         .par_iter()
         .map_init(Parsers::default, |parsers, rel| {
+            tick();
             let full = root.join(rel);
             let stamp = Stamp::of(&full);
             let hit = cached.artifacts.remove(rel).map(|(_, v)| v);

@@ -56,7 +56,27 @@ h.test(":AgentopsStatus shows every work item with its timeline", function()
   h.truthy(text:find("infrastructure-ops\n", 1, true), "flavor line in:\n" .. text)
   h.truthy(text:find("  monitoring-strategy  ✓ research (complete) · → plan (Aproved)", 1, true), "item line in:\n" .. text)
   h.truthy(text:find("2025-11-06-user-authentication", 1, true), "product-dev item in:\n" .. text)
-  vim.cmd("close")
+  h.truthy(text:find("started 2025-11-10", 1, true), "dates in:\n" .. text)
+  -- Enter on the item's line opens its current file in the window above.
+  local lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  local row
+  for i, l in ipairs(lines) do
+    if l:find("^  k8s%-upgrade ") then
+      row = i
+    end
+  end
+  h.truthy(row, "k8s-upgrade line in:\n" .. text)
+  vim.api.nvim_win_set_cursor(0, { row, 2 })
+  vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes("<CR>", true, false, true), "x", false)
+  local opened = vim.api.nvim_buf_get_name(0)
+  -- Its current phase is implement, whose report :AgentopsAdvance created above.
+  h.truthy(opened:find("agentops/infrastructure%-ops/reports/k8s%-upgrade%-report%.md$"), "opened " .. opened)
+  h.eq(2, #vim.api.nvim_list_wins(), "the status split stays open")
+  for _, w in ipairs(vim.api.nvim_list_wins()) do
+    if vim.bo[vim.api.nvim_win_get_buf(w)].filetype == "agentops-status" then
+      vim.api.nvim_win_close(w, true)
+    end
+  end
 end)
 
 h.test("completion after / in a command block: the slash commands, applied as Neovim applies them", function()

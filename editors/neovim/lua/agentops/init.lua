@@ -93,20 +93,43 @@ local function current_uri()
   return vim.uri_from_bufnr(vim.api.nvim_get_current_buf())
 end
 
--- The status report as lines, like `agentops-lsp status`.
+-- The file to open for an item: its current phase's first artifact, else its last one.
+local function item_file(item)
+  for _, ph in ipairs(item.phases or {}) do
+    if ph.id == item.current and ph.artifacts and #ph.artifacts > 0 then
+      return ph.artifacts[1]
+    end
+  end
+  local arts = item.artifacts or {}
+  return arts[#arts]
+end
+
+-- The status report as lines, like `agentops-lsp status`, and per line the
+-- absolute file it stands for (what Enter opens).
 function M.status_lines(report)
-  local lines = {}
-  for _, root in ipairs(report.roots or {}) do
+  local lines, files = {}, {}
+  local function add(line, file)
+    table.insert(lines, line)
+    files[#lines] = file
+  end
+  for i, root in ipairs(report.roots or {}) do
+    if i == 1 and root.legend then
+      add("legend: " .. root.legend .. "; Enter opens the item's file")
+    end
     if #(report.roots or {}) > 1 then
-      table.insert(lines, "# " .. root.root)
+      add("# " .. root.root)
+    end
+    local function abs(rel)
+      return rel and (root.root .. "/" .. rel) or nil
     end
     for _, flavor in ipairs(root.flavors or {}) do
-      table.insert(lines, flavor.name)
+      add(flavor.name)
       local width = 0
       for _, item in ipairs(flavor.items) do
         width = math.max(width, vim.fn.strchars(item.key))
       end
       for _, item in ipairs(flavor.items) do
+        local file = abs(item_file(item))
         local tail
         if item.current == vim.NIL or item.current == nil then
           tail = "  — complete"
@@ -116,17 +139,41 @@ function M.status_lines(report)
           tail = ""
         end
         local pad = string.rep(" ", width - vim.fn.strchars(item.key))
-        table.insert(lines, "  " .. item.key .. pad .. "  " .. item.timeline .. tail)
+        add("  " .. item.key .. pad .. "  " .. item.timeline .. tail, file)
+        local facts = {}
+        local function date(label, v)
+          if v ~= nil and v ~= vim.NIL then
+            table.insert(facts, label .. " " .. v)
+          end
+        end
+        date("started", item.started)
+        date("last change", item.last_change)
+        if item.days_in_phase ~= nil and item.days_in_phase ~= vim.NIL and item.current ~= vim.NIL then
+          table.insert(facts, item.days_in_phase .. " days in " .. item.current)
+        end
+        if item.tasks ~= nil and item.tasks ~= vim.NIL then
+          table.insert(facts, "tasks " .. item.tasks.done .. "/" .. item.tasks.total)
+        end
+        for _, a in ipairs(item.approvals or {}) do
+          table.insert(facts, "approved by " .. a.by)
+        end
+        for _, b in ipairs(item.stale_bundles or {}) do
+          table.insert(facts, "stale bundle " .. b)
+        end
+        if #facts > 0 then
+          add("      " .. table.concat(facts, " · "), file)
+        end
       end
     end
   end
-  return lines
+  return lines, files
 end
 
--- :AgentopsStatus — the report of the current buffer's root in a scratch buffer.
+-- :AgentopsStatus — the report of the current buffer's root in a scratch
+-- buffer; Enter opens the file of the item under the cursor, `q` closes.
 function M.status(cb)
   return call("agentops/status", { uri = current_uri() }, function(report)
-    local lines = M.status_lines(report)
+    local lines, files = M.status_lines(report)
     vim.cmd("botright new")
     local buf = vim.api.nvim_get_current_buf()
     vim.bo[buf].buftype = "nofile"
@@ -137,6 +184,15 @@ function M.status(cb)
     vim.bo[buf].modifiable = false
     vim.bo[buf].filetype = "agentops-status"
     vim.keymap.set("n", "q", "<cmd>close<cr>", { buffer = buf, nowait = true })
+    vim.keymap.set("n", "<CR>", function()
+      local file = files[vim.api.nvim_win_get_cursor(0)[1]]
+      if not file then
+        return
+      end
+      -- Open above the split, where the user was working.
+      vim.cmd("wincmd p")
+      vim.cmd("edit " .. vim.fn.fnameescape(file))
+    end, { buffer = buf, nowait = true, desc = "Open the item's file" })
     if cb then
       cb(report, buf)
     end

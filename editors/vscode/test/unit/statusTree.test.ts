@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 
-import { buildTree, phaseOfFile, type RootReport, type StatusReport, statusBarText } from "../../src/statusTree";
+import { buildTree, itemFacts, itemFile, phaseOfFile, type RootReport, type StatusReport, statusBarText } from "../../src/statusTree";
 
 const repo = path.resolve(__dirname, "../../../../..");
 
@@ -105,4 +105,15 @@ test("the real report of examples/my-startup", { skip: fs.existsSync(binary) ? f
   const fp = phaseOfFile({ roots: [{ ...one, root }] }, path.join(root, "agentops/infrastructure-ops/plans/monitoring-plan.md"));
   assert.ok(fp);
   assert.equal(statusBarText(fp).text, "$(milestone) plan →");
+});
+
+test("an item opens its current file and shows the dashboard's facts", () => {
+  const item = { ...k8s, attention: "blocked" as const, started: "2025-11-04", last_change: "2025-11-06", days_in_phase: 9, tasks: { done: 7, total: 21 }, approvals: [{ artifact: "a.md", by: "Ada", at: null }], stale_bundles: ["k8s-upgrade-plan"], routes_awaiting: [] };
+  assert.equal(itemFile(item), "agentops/infrastructure-ops/plans/k8s-upgrade-plan.md");
+  assert.deepEqual(itemFacts(item), ["started 2025-11-04", "last change 2025-11-06", "9 days in implement", "tasks 7/21", "approved by Ada", "stale bundle k8s-upgrade-plan"]);
+  const tree = buildTree({ roots: [{ root: "/w/my-startup", flavors: [{ name: "infrastructure-ops", title: "I", items: [item] }] }] });
+  const node = tree[0].children[0];
+  assert.equal(node.description, "! → implement · 7/21 · 9d");
+  assert.equal(node.file, path.join("/w/my-startup", "agentops/infrastructure-ops/plans/k8s-upgrade-plan.md"));
+  assert.equal(node.icon, "warning");
 });

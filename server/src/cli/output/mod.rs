@@ -27,3 +27,8 @@ pub fn place(ws: &Workspace, path: &str, range: TextRange) -> (LineCol, LineCol)
         None => (LineCol { line: 1, col: 1 }, LineCol { line: 1, col: 1 }),
     }
 }
+
+/// `1 error`, `2 errors`, `0 infos`: a count and its noun in English.
+pub fn plural(n: usize, one: &str) -> String {
+    format!("{n} {one}{}", if n == 1 { "" } else { "s" })
+}

@@ -48,11 +48,11 @@ pub fn stats(ws: &Workspace, diags: &[Diagnostic]) -> String {
         out.push_str(&format!("  {n:>6}  {k}{tail}\n"));
     }
     out.push_str(&format!(
-        "diagnostics: {} errors, {} warnings, {} infos, {} hints\n",
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info),
-        count(Severity::Hint)
+        "diagnostics: {}, {}, {}, {}\n",
+        super::plural(count(Severity::Error), "error"),
+        super::plural(count(Severity::Warning), "warning"),
+        super::plural(count(Severity::Info), "info"),
+        super::plural(count(Severity::Hint), "hint")
     ));
     for ((sev, code), n) in &codes {
         out.push_str(&format!("  {n:>6}  {:<7} {code}\n", sev.as_str()));
