@@ -5,17 +5,26 @@
 use std::collections::HashSet;
 
 use crate::artifact::Artifact;
-use crate::schema::Kind;
+use crate::artifact::citations::ALL;
+use crate::schema::{FindingLevel, Kind};
 use crate::workspace::Workspace;
 
-use super::Sink;
+use super::{Severity, Sink};
 
 pub fn check(ws: &Workspace, art: &Artifact, kind: &Kind, sink: &mut Sink) {
     if kind.cites.is_some() && !art.citations.is_empty() {
         unknown(ws, art, sink);
     }
-    if kind.requirements.is_some() && !art.requirement_ids.is_empty() {
-        uncovered(ws, art, sink);
+    if let Some(rule) = &kind.requirements
+        && !art.requirement_ids.is_empty()
+    {
+        let level = match rule.uncovered {
+            Some(FindingLevel::Error) => Severity::Error,
+            Some(FindingLevel::Warning) | None => Severity::Warning,
+            Some(FindingLevel::Info) => Severity::Info,
+            Some(FindingLevel::Hint) => Severity::Hint,
+        };
+        uncovered(ws, art, level, sink);
     }
 }
 
@@ -36,7 +45,8 @@ pub fn declared<'a>(ws: &'a Workspace, art: &'a Artifact) -> (Vec<&'a Artifact>,
 /// Whether a citation of `cited` covers requirement `id`: the same id, a
 /// requirement around it (`1` covers `1.2`), or one inside it.
 pub fn covers(cited: &str, id: &str) -> bool {
-    cited == id
+    cited == ALL
+        || cited == id
         || id.strip_prefix(cited).is_some_and(|r| r.starts_with('.'))
         || cited.strip_prefix(id).is_some_and(|r| r.starts_with('.'))
 }
@@ -48,7 +58,7 @@ fn unknown(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
         return;
     };
     for c in &art.citations {
-        if ids.contains(c.id.as_str()) {
+        if c.id == ALL || ids.contains(c.id.as_str()) {
             continue;
         }
         // Ids are numbers more often than words: a nearest one is no typo
@@ -71,7 +81,7 @@ fn unknown(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
     }
 }
 
-fn uncovered(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
+fn uncovered(ws: &Workspace, art: &Artifact, level: Severity, sink: &mut Sink) {
     let citing: Vec<&Artifact> = ws
         .work_item_peers(art)
         .filter(|a| ws.kind_of(a).is_some_and(|k| k.cites.is_some()))
@@ -96,11 +106,16 @@ fn uncovered(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
             i.strip_prefix(r.id.as_str())
                 .is_some_and(|rest| rest.starts_with('.'))
         });
-        if has_parts || cited.iter().any(|c| covers(c, &r.id)) {
+        // A requirement its heading says was descoped needs no task.
+        let dropped = art.blocks.iter().any(|b| {
+            b.extent().contains(r.range.start) && crate::artifact::blocks::dropped(art, b)
+        });
+        if dropped || has_parts || cited.iter().any(|c| covers(c, &r.id)) {
             continue;
         }
-        sink.push(
+        sink.push_at(
             "requirement-uncovered",
+            level,
             r.range,
             format!("requirement `{}` is cited by no task of {tasks}", r.id),
         );
@@ -119,5 +134,6 @@ mod tests {
         assert!(!covers("1.2", "1.20"));
         assert!(!covers("1", "11.2"));
         assert!(!covers("FR-001", "FR-0011"));
+        assert!(covers(super::ALL, "3.4"));
     }
 }
