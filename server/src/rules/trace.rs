@@ -5,11 +5,12 @@
 use std::collections::HashSet;
 
 use crate::artifact::Artifact;
+use crate::artifact::blocks::RequirementId;
 use crate::artifact::citations::ALL;
 use crate::schema::{FindingLevel, Kind};
 use crate::workspace::Workspace;
 
-use super::{Severity, Sink};
+use super::{Related, Severity, Sink};
 
 pub fn check(ws: &Workspace, art: &Artifact, kind: &Kind, sink: &mut Sink) {
     if kind.cites.is_some() && !art.citations.is_empty() {
@@ -94,23 +95,60 @@ fn uncovered(ws: &Workspace, art: &Artifact, level: Severity, sink: &mut Sink) {
     if cited.is_empty() {
         return;
     }
-    let ids: Vec<&str> = art.requirement_ids.iter().map(|r| r.id.as_str()).collect();
     let tasks = citing
         .iter()
         .map(|a| a.path.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    for r in &art.requirement_ids {
-        // A requirement with numbered criteria is covered through them.
-        let has_parts = ids.iter().any(|i| {
-            i.strip_prefix(r.id.as_str())
-                .is_some_and(|rest| rest.starts_with('.'))
-        });
+    let is_uncovered = |r: &RequirementId| {
         // A requirement its heading says was descoped needs no task.
         let dropped = art.blocks.iter().any(|b| {
             b.extent().contains(r.range.start) && crate::artifact::blocks::dropped(art, b)
         });
-        if dropped || has_parts || cited.iter().any(|c| covers(c, &r.id)) {
+        !dropped && !cited.iter().any(|c| covers(c, &r.id))
+    };
+    let parts_of = |r: &'_ RequirementId| -> Vec<&RequirementId> {
+        art.requirement_ids
+            .iter()
+            .filter(|p| {
+                p.id.strip_prefix(r.id.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+            })
+            .collect()
+    };
+    // One finding per cause: a requirement none of whose criteria any task
+    // cites is one finding on the requirement, its criteria related; a
+    // requirement some of whose criteria are cited has one per criterion left.
+    let mut whole: Vec<&str> = Vec::new();
+    for r in &art.requirement_ids {
+        let parts = parts_of(r);
+        if parts.is_empty() || !is_uncovered(r) || !parts.iter().all(|p| is_uncovered(p)) {
+            continue;
+        }
+        whole.push(r.id.as_str());
+        let msg = format!(
+            "requirement `{}` is cited by no task of {tasks}: none of its {} criteria",
+            r.id,
+            parts.len()
+        );
+        if let Some(d) = sink.push_at("requirement-uncovered", level, r.range, msg) {
+            d.related.extend(parts.iter().map(|p| Related {
+                path: art.path.clone(),
+                range: p.range,
+                message: format!("criterion `{}`", p.id),
+            }));
+        }
+    }
+    for r in &art.requirement_ids {
+        // A requirement with numbered criteria is covered through them.
+        if !parts_of(r).is_empty() || !is_uncovered(r) {
+            continue;
+        }
+        let within = whole.iter().any(|w| {
+            r.id.strip_prefix(w)
+                .is_some_and(|rest| rest.starts_with('.'))
+        });
+        if within {
             continue;
         }
         sink.push_at(
