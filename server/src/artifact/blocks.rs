@@ -51,6 +51,15 @@ pub struct Citation {
     pub task: Option<usize>,
 }
 
+/// Whether the heading of block `b` says it was dropped (`Requirement 12:
+/// … — DESCOPED`, `~~…~~`): it keeps its number and is not judged.
+pub fn dropped(art: &Artifact, b: &BlockUse) -> bool {
+    art.sections
+        .iter()
+        .find(|s| s.range.start == b.range.start)
+        .is_some_and(|s| super::code_scope::heading_dropped(&s.text))
+}
+
 /// The blocks of `art` that `kind` declares.
 pub fn find(art: &Artifact, kind: &Kind, text: &str, code: &[TextRange]) -> Vec<BlockUse> {
     if kind.blocks.is_empty() {
@@ -159,25 +168,21 @@ pub fn requirement_ids(
 
 /// The requirement ids `art` cites under `kind.cites`.
 pub fn citations(art: &Artifact, kind: &Kind, text: &str, code: &[TextRange]) -> Vec<Citation> {
-    let Some(re) = kind.cites.as_ref().and_then(|c| regexes::get(&c.pattern)) else {
+    let Some((rule, re)) = kind
+        .cites
+        .as_ref()
+        .and_then(|c| Some((c, regexes::get(&c.pattern)?)))
+    else {
         return Vec::new();
     };
+    let id = rule.id.as_deref().and_then(regexes::get);
     let mut out = Vec::new();
     for (list, range) in group_matches(art, text, code, &re) {
         let task = art.tasks.iter().rposition(|t| t.range.start <= range.start);
-        let mut at = 0;
-        for word in list.split([',', ';', ' ', '\t']) {
-            let start = at;
-            at += word.len() + 1;
-            let id = word.trim_matches(|c: char| !c.is_alphanumeric());
-            if id.is_empty() || id.eq_ignore_ascii_case("and") {
-                continue;
-            }
-            let lead = word.find(id).unwrap_or(0);
-            let s = range.start + to_u32(start + lead);
+        for (id, s, e) in super::citations::ids(&list, rule, id.as_ref()) {
             out.push(Citation {
-                id: id.to_string(),
-                range: TextRange::new(s, s + to_u32(id.len())),
+                id,
+                range: TextRange::new(range.start + to_u32(s), range.start + to_u32(e)),
                 task,
             });
         }

@@ -69,6 +69,15 @@ fn dropped_phase(line: &str) -> Option<&str> {
     }
 }
 
+/// Whether a heading says what it heads will not be done: crossed out
+/// (`~~Requirement 4~~`, `❌ …`) or annotated (`Requirement 12: CA provider
+/// — DESCOPED`, `(removed)`). Such a block keeps its number and is not
+/// judged as a live one.
+pub fn heading_dropped(heading: &str) -> bool {
+    let (rest, crossed) = strip_marks(heading.trim());
+    crossed || annotated_dropped(rest)
+}
+
 /// Whether the words after a phase's name say it was dropped: inside a
 /// parenthesis (`(removed as redundant)`) or right after a dash (`— skipped`).
 fn annotated_dropped(after: &str) -> bool {
@@ -277,6 +286,11 @@ mod tests {
         );
         assert_eq!(dropped_phase("## ~~Phase 2: Export~~"), Some("2"));
         assert_eq!(dropped_phase("- Phase 3 — skipped for now"), Some("3"));
+        assert!(heading_dropped("Requirement 12: `ca_provider` — DESCOPED"));
+        assert!(heading_dropped("~~Requirement 4: Export~~"));
+        assert!(heading_dropped("Requirement 5 (removed)"));
+        assert!(!heading_dropped("Requirement 6: Removed items are listed"));
+        assert!(!heading_dropped("Requirement 7 - Export"));
         assert_eq!(
             dropped_phase("3. **Phase 12** (deferred to v2)"),
             Some("12")

@@ -1,6 +1,7 @@
 //! The artifact model: what one file is and says, as owned data.
 
 pub mod blocks;
+pub mod citations;
 mod code_scope;
 pub mod commands;
 mod extract;

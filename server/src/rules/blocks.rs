@@ -53,6 +53,12 @@ pub fn check(ws: &Workspace, art: &Artifact, kind: &Kind, sink: &mut Sink) {
             }
             seen.push(b);
         }
+        // A block its heading says was dropped (`— DESCOPED`, `~~…~~`) keeps
+        // its number for cross-references; it has no scenarios or criteria
+        // to check.
+        if crate::artifact::blocks::dropped(art, b) {
+            continue;
+        }
         for rule in applying(def, b) {
             children(art, def, b, rule, sink);
             if !rule.keywords.is_empty() && b.keywords.is_empty() {

@@ -5,17 +5,27 @@
 use std::collections::HashSet;
 
 use crate::artifact::Artifact;
-use crate::schema::Kind;
+use crate::artifact::blocks::RequirementId;
+use crate::artifact::citations::ALL;
+use crate::schema::{FindingLevel, Kind};
 use crate::workspace::Workspace;
 
-use super::Sink;
+use super::{Related, Severity, Sink};
 
 pub fn check(ws: &Workspace, art: &Artifact, kind: &Kind, sink: &mut Sink) {
     if kind.cites.is_some() && !art.citations.is_empty() {
         unknown(ws, art, sink);
     }
-    if kind.requirements.is_some() && !art.requirement_ids.is_empty() {
-        uncovered(ws, art, sink);
+    if let Some(rule) = &kind.requirements
+        && !art.requirement_ids.is_empty()
+    {
+        let level = match rule.uncovered {
+            Some(FindingLevel::Error) => Severity::Error,
+            Some(FindingLevel::Warning) | None => Severity::Warning,
+            Some(FindingLevel::Info) => Severity::Info,
+            Some(FindingLevel::Hint) => Severity::Hint,
+        };
+        uncovered(ws, art, level, sink);
     }
 }
 
@@ -36,7 +46,8 @@ pub fn declared<'a>(ws: &'a Workspace, art: &'a Artifact) -> (Vec<&'a Artifact>,
 /// Whether a citation of `cited` covers requirement `id`: the same id, a
 /// requirement around it (`1` covers `1.2`), or one inside it.
 pub fn covers(cited: &str, id: &str) -> bool {
-    cited == id
+    cited == ALL
+        || cited == id
         || id.strip_prefix(cited).is_some_and(|r| r.starts_with('.'))
         || cited.strip_prefix(id).is_some_and(|r| r.starts_with('.'))
 }
@@ -48,7 +59,7 @@ fn unknown(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
         return;
     };
     for c in &art.citations {
-        if ids.contains(c.id.as_str()) {
+        if c.id == ALL || ids.contains(c.id.as_str()) {
             continue;
         }
         // Ids are numbers more often than words: a nearest one is no typo
@@ -71,7 +82,7 @@ fn unknown(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
     }
 }
 
-fn uncovered(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
+fn uncovered(ws: &Workspace, art: &Artifact, level: Severity, sink: &mut Sink) {
     let citing: Vec<&Artifact> = ws
         .work_item_peers(art)
         .filter(|a| ws.kind_of(a).is_some_and(|k| k.cites.is_some()))
@@ -84,23 +95,65 @@ fn uncovered(ws: &Workspace, art: &Artifact, sink: &mut Sink) {
     if cited.is_empty() {
         return;
     }
-    let ids: Vec<&str> = art.requirement_ids.iter().map(|r| r.id.as_str()).collect();
     let tasks = citing
         .iter()
         .map(|a| a.path.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    for r in &art.requirement_ids {
-        // A requirement with numbered criteria is covered through them.
-        let has_parts = ids.iter().any(|i| {
-            i.strip_prefix(r.id.as_str())
-                .is_some_and(|rest| rest.starts_with('.'))
+    let is_uncovered = |r: &RequirementId| {
+        // A requirement its heading says was descoped needs no task.
+        let dropped = art.blocks.iter().any(|b| {
+            b.extent().contains(r.range.start) && crate::artifact::blocks::dropped(art, b)
         });
-        if has_parts || cited.iter().any(|c| covers(c, &r.id)) {
+        !dropped && !cited.iter().any(|c| covers(c, &r.id))
+    };
+    let parts_of = |r: &'_ RequirementId| -> Vec<&RequirementId> {
+        art.requirement_ids
+            .iter()
+            .filter(|p| {
+                p.id.strip_prefix(r.id.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+            })
+            .collect()
+    };
+    // One finding per cause: a requirement none of whose criteria any task
+    // cites is one finding on the requirement, its criteria related; a
+    // requirement some of whose criteria are cited has one per criterion left.
+    let mut whole: Vec<&str> = Vec::new();
+    for r in &art.requirement_ids {
+        let parts = parts_of(r);
+        if parts.is_empty() || !is_uncovered(r) || !parts.iter().all(|p| is_uncovered(p)) {
             continue;
         }
-        sink.push(
+        whole.push(r.id.as_str());
+        let msg = format!(
+            "requirement `{}` is cited by no task of {tasks}: none of its {} criteria",
+            r.id,
+            parts.len()
+        );
+        if let Some(d) = sink.push_at("requirement-uncovered", level, r.range, msg) {
+            d.related.extend(parts.iter().map(|p| Related {
+                path: art.path.clone(),
+                range: p.range,
+                message: format!("criterion `{}`", p.id),
+            }));
+        }
+    }
+    for r in &art.requirement_ids {
+        // A requirement with numbered criteria is covered through them.
+        if !parts_of(r).is_empty() || !is_uncovered(r) {
+            continue;
+        }
+        let within = whole.iter().any(|w| {
+            r.id.strip_prefix(w)
+                .is_some_and(|rest| rest.starts_with('.'))
+        });
+        if within {
+            continue;
+        }
+        sink.push_at(
             "requirement-uncovered",
+            level,
             r.range,
             format!("requirement `{}` is cited by no task of {tasks}", r.id),
         );
@@ -119,5 +172,6 @@ mod tests {
         assert!(!covers("1.2", "1.20"));
         assert!(!covers("1", "11.2"));
         assert!(!covers("FR-001", "FR-0011"));
+        assert!(covers(super::ALL, "3.4"));
     }
 }

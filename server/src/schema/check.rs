@@ -214,6 +214,9 @@ fn blocks(
     }
     if let Some(c) = &kind.cites {
         regex(&c.pattern, "citation pattern");
+        if let Some(id) = &c.id {
+            regex(id, "citation id pattern");
+        }
     }
     let block_ids: HashSet<&str> = kind.blocks.iter().map(|b| b.id.as_str()).collect();
     if let Some(b) = kind.requirements.as_ref().and_then(|r| r.block.as_ref())

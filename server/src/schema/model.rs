@@ -292,6 +292,23 @@ pub struct RequirementIds {
     pub items: bool,
     #[serde(default)]
     pub pattern: Option<String>,
+    /// The severity of `requirement-uncovered` in this flavor: a warning
+    /// where the tasks template makes every task cite its ids (Kiro), a
+    /// note where coverage is meant to be read from what tasks say
+    /// (spec-kit's `/speckit.analyze` infers it by keyword). A user's
+    /// `[rules]` entry still wins.
+    #[serde(default)]
+    pub uncovered: Option<FindingLevel>,
+}
+
+/// A severity a flavor gives one of its findings by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FindingLevel {
+    Error,
+    Warning,
+    Info,
+    Hint,
 }
 
 /// Citations of requirement ids: the first group of `pattern`, split at
@@ -301,6 +318,16 @@ pub struct RequirementIds {
 #[serde(deny_unknown_fields)]
 pub struct Cites {
     pub pattern: String,
+    /// What a cited id looks like (a regular expression matched against a
+    /// whole word of the list): other words are prose (`Requirement 2`,
+    /// `Property 2`, a placeholder `X.Y`). Without it, every word is an id.
+    /// Two ids joined by `-` or `–` are a range (`1.1–1.4`).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Words that, first in a list, cite every requirement of the work item
+    /// (Kiro's `_Requirements: All_`).
+    #[serde(default)]
+    pub all: Vec<String>,
 }
 
 /// What shows that a file follows its kind's template.
