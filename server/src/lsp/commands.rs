@@ -26,6 +26,7 @@ pub const COMMANDS: &[&str] = &[
     "agentops.acknowledge",
     "agentops.approve",
     "agentops.new",
+    "agentops.makeFolders",
 ];
 
 /// Brings every open document's artifact up to date (reports reflect what
@@ -88,6 +89,7 @@ pub async fn execute(state: &Arc<State>, command: &str, args: &[Value]) -> Resul
         "agentops.new" => Ok(Some(
             super::phase_commands::new_artifact(state, args).await?,
         )),
+        "agentops.makeFolders" => Ok(Some(super::created::make_folders(state, args))),
         other => Err(Error::invalid_params(format!(
             "unknown command `{other}`; known: {}",
             COMMANDS.join(", ")
