@@ -59,13 +59,9 @@ local function created(pattern)
       end
     end
   end)
-  -- The server makes the new file's folder (the code action's command, run after its edit;
-  -- :AgentopsAdvance before it shows the file), so a plain :w saves it, in 0.10 as in 0.12.
-  h.wait("the folder of " .. name, function()
-    return vim.fn.isdirectory(vim.fs.dirname(name)) == 1
-  end)
   local buf = h.open(name)
-  vim.cmd("silent write")
+  -- Neovim 0.10 does not make the folder of a created file: ++p does.
+  vim.cmd("silent write ++p")
   return buf
 end
 
