@@ -1160,22 +1160,6 @@ async fn route_to_ops_creates_the_research_with_a_back_link() {
     let actions = h.actions(&u).await;
     let action = titled(&actions, "Route to infrastructure-ops: open research");
     assert_eq!(action["kind"], "refactor");
-    // It carries the command that makes the new file's folder, run after its edit.
-    assert_eq!(action["command"]["command"], "agentops.makeFolders");
-    assert_eq!(
-        action["command"]["arguments"][0]["uri"],
-        json!(uri(&h.path(target)))
-    );
-    let fresh = "agentops/product-dev/specs/2026-01-02-cafe-sync/planning/requirements.md";
-    let r = h
-        .request(
-            "workspace/executeCommand",
-            json!({"command": "agentops.makeFolders", "arguments": [{"uri": uri(&h.path(fresh))}]}),
-        )
-        .await;
-    assert_eq!(r.result().unwrap(), &json!({"made": true}));
-    assert!(h.path(fresh).parent().unwrap().is_dir());
-    assert!(!h.path(fresh).exists(), "only the folder is made");
     let r = h
         .request(
             "workspace/executeCommand",

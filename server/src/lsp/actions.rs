@@ -257,23 +257,12 @@ pub fn code_actions(
                 })
                 .cloned()
                 .collect();
-            // A created file's folder is made once the client applied the
-            // edit (it runs the command after it), so a plain save works.
-            let command = a.ops.iter().find_map(|op| match op {
-                FileOp::Create { path, .. } => root.uri_of(path),
-                _ => None,
-            });
             Some(CodeActionOrCommand::CodeAction(CodeAction {
                 title: a.title,
                 kind: Some(kind),
                 is_preferred: Some(preferred && !diagnostics.is_empty()),
                 diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
                 edit: Some(edit),
-                command: command.map(|u| Command {
-                    title: "Make the new file's folder".into(),
-                    command: "agentops.makeFolders".into(),
-                    arguments: Some(vec![serde_json::json!({ "uri": u.as_str() })]),
-                }),
                 ..Default::default()
             }))
         })

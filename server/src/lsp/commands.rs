@@ -26,7 +26,6 @@ pub const COMMANDS: &[&str] = &[
     "agentops.acknowledge",
     "agentops.approve",
     "agentops.new",
-    "agentops.makeFolders",
 ];
 
 /// Brings every open document's artifact up to date (reports reflect what
@@ -89,7 +88,6 @@ pub async fn execute(state: &Arc<State>, command: &str, args: &[Value]) -> Resul
         "agentops.new" => Ok(Some(
             super::phase_commands::new_artifact(state, args).await?,
         )),
-        "agentops.makeFolders" => Ok(Some(super::created::make_folders(state, args))),
         other => Err(Error::invalid_params(format!(
             "unknown command `{other}`; known: {}",
             COMMANDS.join(", ")
