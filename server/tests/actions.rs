@@ -514,7 +514,7 @@ fn route_from_a_linked_spec_then_acknowledge_each_change() {
     );
     assert!(out.contains("info[route-unacknowledged]"), "{out}");
     // Acknowledge rewrites the entry in place: one entry, the new hash.
-    run(
+    run_fix(
         root,
         ALERTS,
         "Acknowledge the product-dev spec `2025-11-06-login`",
@@ -566,8 +566,8 @@ fn acknowledge_creates_the_field_beside_other_entries() {
         out.contains(&format!("{ALERTS}:4:1: warning[route-stale]: The product-dev spec `2025-11-06-login` routes here and was never acknowledged")),
         "{out}"
     );
-    run(root, ALERTS, "Acknowledge the product-dev spec");
-    run(root, audit, "Acknowledge the product-dev spec");
+    run_fix(root, ALERTS, "Acknowledge the product-dev spec");
+    run_fix(root, audit, "Acknowledge the product-dev spec");
     let alerts = std::fs::read_to_string(root.join(ALERTS)).unwrap();
     assert!(
         alerts.starts_with("---\ndate: 2025-11-10\nrouted_from:\n  - path: "),
@@ -579,6 +579,103 @@ fn acknowledge_creates_the_field_beside_other_entries() {
         "{audit_text}"
     );
     assert!(!check(root).contains("route-"), "{}", check(root));
+}
+
+/// Two specs route to one research: each "Acknowledge …" sits on its own
+/// source's finding and records only that source; "Acknowledge all" records both.
+#[test]
+fn acknowledge_the_source_the_finding_is_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let signup = "agentops/product-dev/specs/2025-11-07-signup/spec.md";
+    let routes =
+        "status: draft\nroutes: [../../../infrastructure-ops/research/login-alerts-research.md]\n";
+    let login = login_spec("Sessions last 30 days.").replace("status: draft\n", routes);
+    let sign = login
+        .replace("Login 🔐", "Sign-up")
+        .replace("Sessions last 30 days.", "Sign up with email.");
+    write(
+        root,
+        &[
+            (
+                "agentops/product-dev/specs/2025-11-06-login/planning/requirements.md",
+                LOGIN_REQUIREMENTS,
+            ),
+            (
+                "agentops/product-dev/specs/2025-11-07-signup/planning/requirements.md",
+                &LOGIN_REQUIREMENTS.replace("Login", "Sign-up"),
+            ),
+            (LOGIN_SPEC, &login),
+            (signup, &sign),
+            (ALERTS, &alerts_research()),
+        ],
+    );
+    run(root, ALERTS, "Acknowledge all 2 sources routing here");
+    assert!(!check(root).contains("route-"), "{}", check(root));
+    let acked = std::fs::read_to_string(root.join(ALERTS)).unwrap();
+    assert_eq!(acked.matches("- path:").count(), 2, "{acked}");
+
+    // Both specs change: two findings, one per entry.
+    std::fs::write(root.join(LOGIN_SPEC), login.replace("30 days", "14 days")).unwrap();
+    std::fs::write(root.join(signup), sign.replace("email", "a passkey")).unwrap();
+    let mut ws = Workspace::new(root);
+    workspace::scan(&mut ws, &CacheMode::Off);
+    let art = ws.artifacts.get(ALERTS).unwrap();
+    let all = fixes::fixes(&ws, art, &acked);
+    let titles: Vec<&str> = all.iter().map(|f| f.action.title.as_str()).collect();
+    let on_signup = all
+        .iter()
+        .find(|f| f.about.as_deref() == Some(signup))
+        .unwrap_or_else(|| panic!("{titles:?}"));
+    assert_eq!(
+        on_signup.action.title,
+        "Acknowledge the product-dev spec `2025-11-07-signup`"
+    );
+    // Offered on the sign-up entry, the second one.
+    let second = acked.match_indices("- path:").nth(1).unwrap().0 + 2;
+    assert_eq!(on_signup.at.start as usize, second, "{acked}");
+    apply(root, &on_signup.action);
+    let out = check(root);
+    assert!(out.contains("`2025-11-06-login` changed since"), "{out}");
+    assert!(!out.contains("`2025-11-07-signup` changed since"), "{out}");
+    assert_eq!(out.matches("warning[route-stale]").count(), 1, "{out}");
+    let after = std::fs::read_to_string(root.join(ALERTS)).unwrap();
+    assert_eq!(after.matches("- path:").count(), 2, "{after}");
+}
+
+/// A slash-command argument that names a file by its bare name is one of
+/// the places a rename rewrites: not news for the route's target. A quoted
+/// topic is content, and is.
+#[test]
+fn a_renamed_bare_command_argument_leaves_the_route_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let spec = login_spec(
+        "Sessions last 30 days: `/plan login-alerts-research`, then `/research \"session expiry\"`.",
+    )
+    .replace(
+        "status: draft\n",
+        "status: draft\nroutes: [../../../infrastructure-ops/research/login-alerts-research.md]\n",
+    );
+    write(
+        root,
+        &[
+            (
+                "agentops/product-dev/specs/2025-11-06-login/planning/requirements.md",
+                LOGIN_REQUIREMENTS,
+            ),
+            (LOGIN_SPEC, &spec),
+            (ALERTS, &alerts_research()),
+        ],
+    );
+    run_fix(root, ALERTS, "Acknowledge the product-dev spec");
+    assert!(!check(root).contains("route-"), "{}", check(root));
+    let renamed = spec.replace("/plan login-alerts-research", "/plan login-alarms-research");
+    std::fs::write(root.join(LOGIN_SPEC), &renamed).unwrap();
+    assert!(!check(root).contains("route-stale"), "{}", check(root));
+    let topic = renamed.replace("session expiry", "session length");
+    std::fs::write(root.join(LOGIN_SPEC), topic).unwrap();
+    assert!(check(root).contains("route-stale"), "{}", check(root));
 }
 
 /// Advance walks a Kiro spec from requirements to design to tasks: each file

@@ -557,6 +557,67 @@ fn approve_refuses_placeholders_and_what_is_no_artifact() {
     assert!(err.contains("outside"), "{err}");
 }
 
+/// Approval without boxes: a plan whose `## Approval` has none (or is
+/// missing) is refused with what to add; a spec, whose kind has no
+/// checklist, is approved with who and when; a research has nothing to approve.
+#[test]
+fn approve_without_sign_off_boxes() {
+    let plan = "agentops/infrastructure-ops/plans/cache-plan.md";
+    let spec = "agentops/product-dev/specs/2025-11-06-login/spec.md";
+    let research = "agentops/infrastructure-ops/research/cache-research.md";
+    let no_boxes = PLAN
+        .split("## Approval")
+        .next()
+        .map(|head| format!("{head}## Approval\nReviewed in the meeting.\n"))
+        .unwrap();
+    let spec_text = "---\nstatus: draft\n---\n# Specification: Login — ü\n\n## Goal\nSign in.\n\n## User Stories\n- As a user, I sign in.\n\n## Specific Requirements\n- Sessions.\n\n## Existing Code to Leverage\nNone.\n\n## Out of Scope\n- SSO.\n";
+    let dir = workspace(&[
+        (plan, &no_boxes),
+        (research, RESEARCH),
+        (spec, spec_text),
+        (
+            "agentops/product-dev/specs/2025-11-06-login/planning/requirements.md",
+            "# Spec Requirements: Login\n\n## Initial Description\nSign in.\n",
+        ),
+    ]);
+    let (_, err, code) = approve(dir.path(), &[plan, "--by", "Ada"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("`Approval` has no boxes: add the sign-off boxes"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(plan)).unwrap(),
+        no_boxes
+    );
+    let no_section = PLAN.split("## Approval").next().unwrap().to_string();
+    std::fs::write(dir.path().join(plan), &no_section).unwrap();
+    let (_, err, code) = approve(dir.path(), &[plan, "--by", "Ada"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("there is no `## Approval` checklist: add it"),
+        "{err}"
+    );
+
+    let (out, err, code) = approve(dir.path(), &[spec, "--by", "Ada"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        format!("{spec}: approved by Ada at 2025-11-14T16:05:00Z\n")
+    );
+    let got = std::fs::read_to_string(dir.path().join(spec)).unwrap();
+    assert!(
+        got.starts_with(
+            "---\nstatus: approved\napproved_by: Ada\napproved_at: 2025-11-14T16:05:00Z\n---\n"
+        ),
+        "{got}"
+    );
+
+    let (_, err, code) = approve(dir.path(), &[research, "--by", "Ada"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("has no approval step in its flavor"), "{err}");
+}
+
 /// `status`, `check` and `trace --requirements` on the Kiro and OpenSpec examples.
 #[test]
 fn kiro_and_openspec_examples() {

@@ -1470,8 +1470,16 @@ async fn auth_spec_edit_warns_monitoring_research_until_acknowledged() {
         ops["routesAwaiting"],
         json!([{"source": AUTH_SPEC, "target": MONITORING_RESEARCH, "state": "changed", "changed": "edited `Specific Requirements`"}])
     );
-    // Acknowledge clears it, on both sides.
-    let actions = h.actions(&research).await;
+    // Acknowledge clears it, on both sides: offered where the finding is (its entry).
+    let r = h
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": research},
+            "range": {"start": {"line": 10, "character": 6}, "end": {"line": 10, "character": 6}},
+            "context": {"diagnostics": []}}),
+        )
+        .await;
+    let actions = r.result().unwrap().as_array().cloned().unwrap_or_default();
     let ack = titled(
         &actions,
         "Acknowledge the product-dev spec `2025-11-06-user-authentication`",

@@ -102,6 +102,26 @@ fn new_spec_research_and_plan() {
         created(&a).0,
         "agentops/infrastructure-ops/plans/edge-cache-plan.md"
     );
+    // No research of that name: no `research:` naming a file that is not there.
+    let plan = created(&a).1;
+    assert!(plan.starts_with("---\nstatus: Draft\ndate: "), "{plan}");
+    assert!(!plan.contains("research:"), "{plan}");
+    // With its research there, the plan links it.
+    let a = start::new_work(
+        &ws,
+        None,
+        Some("infrastructure-ops"),
+        "plan",
+        "Disaster recovery",
+    )
+    .unwrap();
+    assert!(
+        created(&a)
+            .1
+            .contains("\nresearch: ../research/disaster-recovery-research.md\n"),
+        "{}",
+        created(&a).1
+    );
     // Refusals say why.
     let e = start::new_work(&ws, Some(spec), None, "nonsense", "X").unwrap_err();
     assert!(e.contains("nonsense"), "{e}");

@@ -61,6 +61,23 @@ async def test_a_roadmap_item_starts_its_spec(push_or_pull: AgentopsClient):
     assert r["title"].startswith("Start Spec requirements"), r
 
 
+async def test_advance_on_the_roadmap_starts_the_item_under_the_cursor(push_or_pull: AgentopsClient):
+    c = push_or_pull
+    text = (c.workspace / ROADMAP).read_text(encoding="utf-8")
+    uri = c.open(ROADMAP, text)
+    await c.settle()
+    # The cursor on the fifth item, after its multi-byte dash: that item, not the first open one.
+    line = line_of(text, "5. [ ] Team accounts")
+    at = {"line": line, "character": len("5. [ ] Team accounts — Several")}
+    r = await command(c, "agentops.advancePhase", uri=uri, position=at)
+    assert r["applied"] is True, r
+    assert r["uri"].endswith("-team-accounts/planning/requirements.md"), r
+    # On an item whose work exists: said, nothing created.
+    at = {"line": line_of(text, "2. [ ] Payment integration"), "character": 8}
+    r = await command(c, "agentops.advancePhase", uri=uri, position=at)
+    assert r["applied"] is False and "`Payment integration` has started already" in r["reason"], r
+
+
 async def test_new_spec_research_and_plan_commands(push_or_pull: AgentopsClient):
     c = push_or_pull
     spec = c.open(NOTIFY_SPEC)

@@ -17,5 +17,6 @@ return {
   end,
   workspace_required = true,
   capabilities = config.capabilities(),
+  handlers = config.handlers(),
   settings = { agentops = {} },
 }

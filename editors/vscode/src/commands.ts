@@ -108,8 +108,12 @@ interface AdvanceResult {
 async function advancePhase(d: Deps, args?: { uri?: string }): Promise<AdvanceResult | undefined> {
   const uri = args?.uri ?? activeArtifact()?.uri.toString();
   if (!uri) return undefined;
+  // On a roadmap the server starts the item under the cursor.
+  const editor = vscode.window.activeTextEditor;
+  const at = editor && editor.document.uri.toString() === uri ? editor.selection.active : undefined;
+  const position = at ? d.client.code2ProtocolConverter.asPosition(at) : undefined;
   try {
-    const r = await executeCommand<AdvanceResult>(d.client, "agentops.advancePhase", [{ uri }]);
+    const r = await executeCommand<AdvanceResult>(d.client, "agentops.advancePhase", [{ uri, position }]);
     if (r.applied) {
       void vscode.window.showInformationMessage(`agentops: advanced${r.reason ? ` — ${r.reason}` : ""}.`);
     } else {

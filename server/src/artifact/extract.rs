@@ -94,7 +94,7 @@ pub fn build_from_tree(
     art.inline_skipped = parsers.inline.finish();
     fill(&mut art, text, blocks, inlines, kind);
     if kind.is_some_and(|k| k.routes.is_some()) {
-        let masks = super::version::masks(&art);
+        let masks = super::version::masks(&art, text);
         art.version = Some(super::version::of(text, skip, &art.sections, &masks));
     }
     // A copy of a template kept among the artifacts is not one of them.

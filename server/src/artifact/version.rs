@@ -129,8 +129,8 @@ pub fn of(text: &str, body_start: u32, headings: &[SectionNode], masks: &[TextRa
 
 /// What of `text` a version leaves out: the places a rename rewrites —
 /// destinations of inline links, images and reference definitions, declared
-/// code paths, and slash-command arguments that name a file (`x.md`, `a/b`).
-pub fn masks(art: &super::Artifact) -> Vec<TextRange> {
+/// code paths, and slash-command arguments that can name a file.
+pub fn masks(art: &super::Artifact, text: &str) -> Vec<TextRange> {
     use crate::syntax::inline::LinkKind;
     let links = art
         .links
@@ -143,9 +143,28 @@ pub fn masks(art: &super::Artifact) -> Vec<TextRange> {
         .commands
         .iter()
         .flat_map(|c| &c.args)
-        .filter(|(w, _)| w.contains('/') || w.ends_with(".md"))
+        .filter(|(w, r)| names_a_file(w, r.slice(text)))
         .map(|(_, r)| *r);
     links.chain(defs).chain(code).chain(args).collect()
+}
+
+/// Whether a slash-command argument can name a file, which a rename
+/// rewrites: a path (`a/b`), a file name (`x.md`), or a bare name written
+/// as one unquoted word of file-name characters with a letter in it
+/// (`/plan k8s-upgrade-research`, resolved as `k8s-upgrade-research.md`,
+/// becomes `/plan cluster-upgrade-research`). This is decided without the
+/// workspace, before the command is bound, so it also holds for the name a
+/// rename writes. A quoted topic (`/research "session expiry"`) or a number
+/// (`/implement 3`) is content and counts.
+fn names_a_file(word: &str, raw: &str) -> bool {
+    if word.contains('/') || word.ends_with(".md") {
+        return true;
+    }
+    raw == word
+        && word.chars().any(char::is_alphabetic)
+        && word
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// Sorted, overlaps joined.

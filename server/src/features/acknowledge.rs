@@ -1,6 +1,8 @@
 //! "Acknowledge …": the target of a route records the version of its source
 //! it has read (`routed_from`, `docs/links.md`), which clears `route-stale`
-//! until the source changes again.
+//! until the source changes again. One quick fix per source, bound to that
+//! source's finding (several sources can be stale at once), and
+//! "Acknowledge all" when more than one is.
 
 use crate::artifact::Artifact;
 use crate::syntax::frontmatter::FmValue;
@@ -10,20 +12,55 @@ use crate::workspace::resolve::relative_link;
 use crate::workspace::routes::{Standing, ack_field, ack_lines, acks, incoming, standing};
 
 use super::actions::{Action, ActionKind, FileOp};
+use super::fixes::Fix;
 
-/// One "Acknowledge …" quick fix per source whose current version `art` has not acknowledged.
+/// "Acknowledge all N sources" when more than one source awaits acknowledgement.
 pub fn actions(ws: &Workspace, art: &Artifact, text: &str) -> Vec<Action> {
-    let mut out: Vec<Action> = Vec::new();
-    for path in awaiting(ws, art) {
-        let Some(src) = ws.artifacts.get(&path) else {
+    let waiting: Vec<&Artifact> = awaiting(ws, art)
+        .iter()
+        .filter_map(|p| ws.artifacts.get(p))
+        .collect();
+    if waiting.len() < 2 {
+        return Vec::new();
+    }
+    edit_many(ws, art, text, &waiting)
+        .map(|op| Action {
+            title: format!("Acknowledge all {} sources routing here", waiting.len()),
+            kind: ActionKind::QuickFix,
+            ops: vec![op],
+            fixes: vec!["route-stale"],
+        })
+        .into_iter()
+        .collect()
+}
+
+/// One "Acknowledge …" quick fix per source whose current version `art` has
+/// not acknowledged, offered where that source's `route-stale` is: its
+/// `routed_from` entry when it changed, the artifact's anchor when never acknowledged.
+pub fn fixes(ws: &Workspace, art: &Artifact, text: &str) -> Vec<Fix> {
+    let mut out = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for (src, _) in incoming(ws, &art.path) {
+        if seen.contains(&src.path.as_str()) {
             continue;
+        }
+        seen.push(&src.path);
+        let at = match standing(ws, src, art) {
+            Some(Standing::Never) => art.anchor(),
+            Some(Standing::Changed(ack, _)) => ack.path_range,
+            Some(Standing::Acknowledged) | None => continue,
         };
         if let Some(op) = edit(ws, art, text, src) {
-            out.push(Action {
-                title: format!("Acknowledge {}", crate::rules::describe_routed(src)),
-                kind: ActionKind::QuickFix,
-                ops: vec![op],
-                fixes: vec!["route-stale"],
+            out.push(Fix {
+                action: Action {
+                    title: format!("Acknowledge {}", crate::rules::describe_routed(src)),
+                    kind: ActionKind::QuickFix,
+                    ops: vec![op],
+                    fixes: vec!["route-stale"],
+                },
+                at,
+                preferred: true,
+                about: Some(src.path.clone()),
             });
         }
     }
@@ -49,67 +86,104 @@ pub fn awaiting(ws: &Workspace, art: &Artifact) -> Vec<String> {
 /// The edit of `target`'s frontmatter recording `source`'s current version:
 /// its entry replaced, or a new entry added (the field created if need be).
 pub fn edit(ws: &Workspace, target: &Artifact, text: &str, source: &Artifact) -> Option<FileOp> {
+    edit_many(ws, target, text, &[source])
+}
+
+/// One edit of `target`'s frontmatter recording the current version of
+/// every source in `sources`: entries already there replaced in place, the
+/// others added together after them (the field created if need be).
+pub fn edit_many(
+    ws: &Workspace,
+    target: &Artifact,
+    text: &str,
+    sources: &[&Artifact],
+) -> Option<FileOp> {
     let field = ack_field(ws, target)?;
-    let version = source.version.as_ref()?;
-    let lines = ack_lines(&relative_link(&target.path, &source.path), version);
-    let edits = match &target.frontmatter {
-        None => vec![(
-            TextRange::empty(0),
-            format!("---\n{field}:\n  - {}\n---\n", lines.join("\n    ")),
-        )],
-        Some(fm) if fm.error.is_some() => return None,
-        Some(fm) => match fm.get(field) {
-            None => {
-                // Before the closing fence.
-                let block = fm.range.slice(text);
-                let body = block.trim_end_matches(['\n', '\r']);
-                let close = body.rfind('\n').map_or(0, |i| i + 1);
-                vec![(
-                    TextRange::empty(fm.range.start + to_u32(close)),
-                    format!("{field}:\n  - {}\n", lines.join("\n    ")),
-                )]
+    let existing = acks(ws, target);
+    let mut edits: Vec<(TextRange, String)> = Vec::new();
+    let mut new: Vec<Vec<String>> = Vec::new();
+    for source in sources {
+        let version = source.version.as_ref()?;
+        let lines = ack_lines(&relative_link(&target.path, &source.path), version);
+        match existing
+            .iter()
+            .find(|a| a.source.as_deref() == Some(source.path.as_str()))
+        {
+            Some(a) => {
+                let indent = " ".repeat(column(text, a.range.start));
+                edits.push((
+                    to_line_end(text, a.range),
+                    lines.join(&format!("\n{indent}")),
+                ));
             }
-            Some(f) => {
-                let existing = acks(ws, target)
-                    .into_iter()
-                    .find(|a| a.source.as_deref() == Some(source.path.as_str()));
-                match (&f.value, existing) {
-                    (_, Some(a)) => {
-                        let indent = " ".repeat(column(text, a.range.start));
-                        vec![(
-                            to_line_end(text, a.range),
-                            lines.join(&format!("\n{indent}")),
-                        )]
-                    }
-                    (FmValue::List(items), None)
-                        if !items.is_empty() && !is_flow(f.value_range, text) =>
-                    {
+            None => new.push(lines),
+        }
+    }
+    let block = |lines: &[Vec<String>]| {
+        lines
+            .iter()
+            .map(|l| format!("  - {}\n", l.join("\n    ")))
+            .collect::<String>()
+    };
+    if !new.is_empty() {
+        let (at, insert) = match &target.frontmatter {
+            None => (
+                TextRange::empty(0),
+                format!("---\n{field}:\n{}---\n", block(&new)),
+            ),
+            Some(fm) if fm.error.is_some() => return None,
+            Some(fm) => match fm.get(field) {
+                None => {
+                    // Before the closing fence.
+                    let body = fm.range.slice(text).trim_end_matches(['\n', '\r']);
+                    let close = body.rfind('\n').map_or(0, |i| i + 1);
+                    (
+                        TextRange::empty(fm.range.start + to_u32(close)),
+                        format!("{field}:\n{}", block(&new)),
+                    )
+                }
+                Some(f) => match &f.value {
+                    FmValue::List(items) if !items.is_empty() && !is_flow(f.value_range, text) => {
                         let last = to_line_end(text, items.last()?.range);
                         let col = column(text, last.start);
                         let line_start = last.start as usize - col;
                         let prefix = text.get(line_start..last.start as usize)?;
                         let indent = " ".repeat(col);
-                        vec![(
-                            TextRange::empty(last.end),
-                            format!("\n{prefix}{}", lines.join(&format!("\n{indent}"))),
-                        )]
+                        let added: String = new
+                            .iter()
+                            .map(|l| format!("\n{prefix}{}", l.join(&format!("\n{indent}"))))
+                            .collect();
+                        (TextRange::empty(last.end), added)
                     }
                     // Entries written inline: not rewritten, nothing may be lost.
-                    (FmValue::List(items), None) if !items.is_empty() => return None,
+                    FmValue::List(items) if !items.is_empty() => return None,
                     // Empty or a scalar: the field rewritten as a block list.
                     _ => {
-                        vec![(
+                        let b = block(&new);
+                        (
                             TextRange::new(
                                 f.key_range.start,
                                 f.value_range.end.max(f.key_range.end),
                             ),
-                            format!("{field}:\n  - {}", lines.join("\n    ")),
-                        )]
+                            format!("{field}:\n{}", b.trim_end_matches('\n')),
+                        )
                     }
-                }
-            }
-        },
-    };
+                },
+            },
+        };
+        // An insertion right after a replaced entry joins that replacement:
+        // two edits touching at one point have no defined order.
+        match edits
+            .iter_mut()
+            .find(|(r, _)| r.end == at.start && at.is_empty())
+        {
+            Some((_, t)) => t.push_str(&insert),
+            None => edits.push((at, insert)),
+        }
+    }
+    if edits.is_empty() {
+        return None;
+    }
     Some(FileOp::Edit {
         path: target.path.clone(),
         edits,

@@ -3,8 +3,11 @@
 //! records who approved it and when (`approved_by`, `approved_at`).
 //!
 //! It never ticks a sign-off box: the checklist is the human's own record of
-//! what was reviewed, so approval is refused while a box is open, and while
-//! the template's placeholders are still in the text.
+//! what was reviewed, so approval is refused while a box is open, when the
+//! kind has a checklist and the artifact has no box in it (nothing would
+//! record the review), and while the template's placeholders are still in
+//! the text. A kind without a checklist (a product-dev spec) is approved
+//! with who and when alone.
 
 use crate::artifact::Artifact;
 use crate::artifact::sections::find_section;
@@ -84,7 +87,12 @@ pub fn ready<'k>(art: &Artifact, kind: &'k Kind) -> Result<&'k StatusRule, Strin
         .status
         .as_ref()
         .filter(|r| !r.approved.is_empty())
-        .ok_or_else(|| format!("a `{}` has no approval in its flavor", kind.id))?;
+        .ok_or_else(|| {
+            format!(
+                "a `{}` has no approval step in its flavor (its status has no approved value): nothing to approve; set its status when it is done",
+                kind.id
+            )
+        })?;
     if let Some(first) = art.placeholders.first() {
         let line = art
             .lines
@@ -96,25 +104,40 @@ pub fn ready<'k>(art: &Artifact, kind: &'k Kind) -> Result<&'k StatusRule, Strin
             art.placeholders.len()
         ));
     }
-    if let Some(sec) = rule
-        .checklist
-        .as_ref()
-        .and_then(|id| find_section(art, kind, id))
-    {
-        let scope = sec.extent();
-        let boxes: Vec<_> = art
-            .tasks
-            .iter()
-            .filter(|t| scope.contains_range(t.range))
-            .collect();
-        let open = boxes.iter().filter(|t| !t.checked).count();
-        if open > 0 {
-            return Err(format!(
-                "{open} of {} boxes under `{}` are open: the reviewer ticks them, then approves",
-                boxes.len(),
-                sec.text
-            ));
-        }
+    let Some(id) = &rule.checklist else {
+        // No sign-off checklist in this kind: approving records who and when.
+        return Ok(rule);
+    };
+    let heading = kind.sections.iter().find(|s| &s.id == id).map_or_else(
+        || id.clone(),
+        |s| format!("{} {}", "#".repeat(usize::from(s.level)), s.heading),
+    );
+    // The boxes are the reviewer's record of what was reviewed: approval
+    // without any would record a sign-off nobody wrote down.
+    let Some(sec) = find_section(art, kind, id) else {
+        return Err(format!(
+            "there is no `{heading}` checklist: add it with the boxes the reviewer ticks (as the template has them), tick them, then approve"
+        ));
+    };
+    let scope = sec.extent();
+    let boxes: Vec<_> = art
+        .tasks
+        .iter()
+        .filter(|t| scope.contains_range(t.range))
+        .collect();
+    if boxes.is_empty() {
+        return Err(format!(
+            "`{}` has no boxes: add the sign-off boxes the reviewer ticks (`- [ ] Approach validated`, as the template has them), tick them, then approve",
+            sec.text
+        ));
+    }
+    let open = boxes.iter().filter(|t| !t.checked).count();
+    if open > 0 {
+        return Err(format!(
+            "{open} of {} boxes under `{}` are open: the reviewer ticks them, then approves",
+            boxes.len(),
+            sec.text
+        ));
     }
     Ok(rule)
 }

@@ -24,6 +24,10 @@ pub struct Fix {
     pub at: TextRange,
     /// The one obvious fix (an editor may apply it without asking).
     pub preferred: bool,
+    /// The artifact the finding is about, when several findings of one code
+    /// can share a place (`route-stale` per source): the fix resolves only
+    /// the findings whose related information names it.
+    pub about: Option<String>,
 }
 
 /// Every quick fix of the open artifact `art` whose current text is `text`.
@@ -31,6 +35,7 @@ pub fn fixes(ws: &Workspace, art: &Artifact, text: &str) -> Vec<Fix> {
     let mut out = Vec::new();
     out.extend(link_fixes(ws, art, text));
     out.extend(unclosed_flow_list(art, text));
+    out.extend(super::acknowledge::fixes(ws, art, text));
     if let Some(kind) = ws.kind_of(art) {
         out.extend(section_moves(art, kind, text));
         out.extend(insert_title(ws, art, kind, text));
@@ -77,6 +82,7 @@ fn link_fixes(ws: &Workspace, art: &Artifact, text: &str) -> Vec<Fix> {
                 ),
                 at: link.range,
                 preferred: unique,
+                about: None,
             });
         }
         if let Some(label) = link_text(link.range, link.dest_range, text) {
@@ -89,6 +95,7 @@ fn link_fixes(ws: &Workspace, art: &Artifact, text: &str) -> Vec<Fix> {
                 ),
                 at: link.range,
                 preferred: false,
+                about: None,
             });
         }
     }
@@ -228,6 +235,7 @@ fn section_move(art: &Artifact, kind: &Kind, text: &str, m: Misplaced) -> Option
         ),
         at: node.range,
         preferred: true,
+        about: None,
     })
 }
 
@@ -268,6 +276,7 @@ fn insert_title(ws: &Workspace, art: &Artifact, kind: &Kind, text: &str) -> Opti
         ),
         at,
         preferred: true,
+        about: None,
     })
 }
 
@@ -316,6 +325,7 @@ fn unclosed_flow_list(art: &Artifact, text: &str) -> Option<Fix> {
         ),
         at,
         preferred: true,
+        about: None,
     })
 }
 

@@ -51,12 +51,63 @@ pub fn start(
             seed: Some(seed.to_string()),
         },
     )?;
+    let text = without_dangling_links(ws, kind, &path, &text);
     Some(Action {
         title: format!("Start {}: create {path}", kind_title(kind)),
         kind: ActionKind::Refactor,
         ops: vec![FileOp::Create { path, text }],
         fixes: Vec::new(),
     })
+}
+
+/// `text` without the frontmatter lines of the fields that link a
+/// prerequisite of another work item (a plan's `research:`) when the file the
+/// template names is not there: work started alone has no research yet, and
+/// a link to nothing would be the new file's first finding.
+fn without_dangling_links(ws: &Workspace, kind: &Kind, path: &str, text: &str) -> String {
+    let fields: Vec<&str> = kind
+        .prerequisites
+        .iter()
+        .filter_map(|p| p.via.as_deref())
+        .collect();
+    let Some(rest) = text.strip_prefix("---\n") else {
+        return text.to_string();
+    };
+    let Some(end) = rest.find("\n---") else {
+        return text.to_string();
+    };
+    let (fm, body) = rest.split_at(end);
+    let kept: Vec<&str> = fm
+        .lines()
+        .filter(|line| {
+            let Some((key, value)) = line.split_once(':') else {
+                return true;
+            };
+            let value = value.trim();
+            !(fields.contains(&key.trim())
+                && !value.is_empty()
+                && beside(path, value)
+                    .is_none_or(|t| !ws.artifacts.contains_key(&t) && !ws.root.join(&t).exists()))
+        })
+        .collect();
+    format!("---\n{}{body}", kept.join("\n"))
+}
+
+/// `rel` (a template's relative link) from the folder of the root-relative
+/// `from`, resolved by its words alone: the new file does not exist yet.
+fn beside(from: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// The kind `phase` creates, the path of the new artifact and its captures.
@@ -104,6 +155,16 @@ pub fn item_actions(ws: &Workspace, art: &Artifact, range: TextRange) -> Vec<Act
         .filter(|t| t.range.start <= range.end && range.start <= t.range.end)
         .filter_map(|t| start_item(ws, art, t))
         .collect()
+}
+
+/// The open item of `art` (a kind that `starts` work) at `range`, as written.
+pub fn item_at(art: &Artifact, range: TextRange) -> Option<String> {
+    let task = art
+        .tasks
+        .iter()
+        .filter(|t| !t.checked)
+        .find(|t| t.range.start <= range.end && range.start <= t.range.end)?;
+    Some(item_words(&task.text).map_or_else(|| task.text.trim().to_string(), |(name, _)| name))
 }
 
 /// The first open item of `art` whose work has not started, started: what

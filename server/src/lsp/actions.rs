@@ -220,17 +220,21 @@ pub fn code_actions(
         |a: crate::text::TextRange, b: crate::text::TextRange| a.start <= b.end && b.start <= a.end;
     // Fixes bound to a finding: offered where it is, resolving the findings
     // of their code there; preferred only when they have one reading.
-    let placed: Vec<(Action, Option<crate::text::TextRange>, bool)> =
+    let placed: Vec<(Action, Option<crate::text::TextRange>, bool, Option<String>)> =
         crate::features::fixes::fixes(&ws, art, text)
             .into_iter()
             .filter(|f| touches(f.at, bytes))
-            .map(|f| (f.action, Some(f.at), f.preferred))
+            .map(|f| (f.action, Some(f.at), f.preferred, f.about))
             .collect();
+    // A finding about another artifact (its related information names it)
+    // is not resolved by a fix about this one, though both share a place.
+    let about_uri = |about: &Option<String>| about.as_deref().and_then(|p| root.uri_of(p));
     found
         .into_iter()
-        .map(|a| (a, None, true))
+        .map(|a| (a, None, true, None))
         .chain(placed)
-        .filter_map(|(a, at, preferred)| {
+        .filter_map(|(a, at, preferred, about)| {
+            let about = about_uri(&about);
             let kind = match a.kind {
                 ActionKind::QuickFix => CodeActionKind::QUICKFIX,
                 ActionKind::Refactor => CodeActionKind::REFACTOR,
@@ -244,6 +248,13 @@ pub fn code_actions(
                 .iter()
                 .filter(|d| matches!(&d.code, Some(NumberOrString::String(c)) if a.fixes.contains(&c.as_str())))
                 .filter(|d| at.is_none_or(|at| touches(at, bytes_of(d.range))))
+                .filter(|d| {
+                    about.as_ref().is_none_or(|u| {
+                        d.related_information.as_ref().is_none_or(|rel| {
+                            rel.is_empty() || rel.iter().any(|r| &r.location.uri == u)
+                        })
+                    })
+                })
                 .cloned()
                 .collect();
             Some(CodeActionOrCommand::CodeAction(CodeAction {

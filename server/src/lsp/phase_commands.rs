@@ -130,18 +130,36 @@ pub async fn new_artifact(state: &Arc<State>, args: &[Value]) -> Result<Value> {
     .await
 }
 
+/// `agentops.advancePhase` `[{"uri", "position"?}]`: the artifact's advance;
+/// on a roadmap, the item under `position` (the cursor, in the client's
+/// encoding) is started, else the first open item not started.
 pub async fn advance_phase(state: &Arc<State>, args: &[Value]) -> Result<Value> {
     let uri = arg_uri(args)?;
-    apply(state, uri, |ws, art| {
-        // On a roadmap, advancing is starting its next open feature.
-        actions::advance(ws, art)
-            .into_iter()
-            .next()
-            .or_else(|| crate::features::start::next_item(ws, art))
-            .ok_or_else(|| {
-                "nothing to advance: the work item's current phase has started, or has no template"
-                    .to_string()
-            })
+    let at: Option<tower_lsp_server::ls_types::Position> = args
+        .first()
+        .and_then(|a| a.get("position"))
+        .and_then(|p| serde_json::from_value(p.clone()).ok());
+    let enc = state.enc();
+    apply(state, uri, move |ws, art| {
+        if let Some(action) = actions::advance(ws, art).into_iter().next() {
+            return Ok(action);
+        }
+        // On a roadmap, advancing is starting a feature: the one under the cursor.
+        let starts = ws.kind_of(art).is_some_and(|k| k.starts.is_some());
+        if let Some(pos) = at.filter(|_| starts) {
+            let offset = super::convert::offset(&art.lines, pos, enc);
+            let here = crate::text::TextRange::empty(offset);
+            if let Some(item) = crate::features::start::item_at(art, here) {
+                return crate::features::start::item_actions(ws, art, here)
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| format!("`{item}` has started already: its work item exists"));
+            }
+        }
+        crate::features::start::next_item(ws, art).ok_or_else(|| {
+            "nothing to advance: the work item's current phase has started, or has no template"
+                .to_string()
+        })
     })
     .await
 }

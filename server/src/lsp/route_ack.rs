@@ -79,8 +79,8 @@ pub async fn diff(state: &Arc<State>, args: &[Value]) -> Result<Option<Value>> {
     Ok(Some(out))
 }
 
-/// Applies "Acknowledge …" for the source named (or every source awaiting
-/// acknowledgement) → `{"applied", "acknowledged": [paths], "reason"}`.
+/// Applies "Acknowledge …" for the source named, or for every source
+/// awaiting acknowledgement at once, → `{"applied", "acknowledged": [paths], "reason"}`.
 pub async fn acknowledge(state: &Arc<State>, args: &[Value]) -> Result<Option<Value>> {
     let (root, rel, only) = args_of(state, args, "agentops.acknowledge").await?;
     let st = state.clone();
@@ -93,23 +93,27 @@ pub async fn acknowledge(state: &Arc<State>, args: &[Value]) -> Result<Option<Va
             .ok_or_else(|| format!("`{rel}` is not an artifact"))?;
         let text = super::rename::text_of(&open, &root, &rel)
             .ok_or_else(|| format!("cannot read `{rel}`"))?;
-        // One source at a time: each edit is computed on the text as it is.
+        // Every source named (or awaiting) in one edit of the text as it is.
         let sources: Vec<String> = match &only {
             Some(s) => vec![s.clone()],
             None => acknowledge::awaiting(&ws, target),
         };
-        let Some(first) = sources.first() else {
+        if sources.is_empty() {
             return Ok((None, Vec::new()));
-        };
-        let src = ws
-            .artifacts
-            .get(first)
-            .ok_or_else(|| format!("`{first}` is not an artifact"))?;
-        let op = acknowledge::edit(&ws, target, &text, src)
+        }
+        let srcs = sources
+            .iter()
+            .map(|p| {
+                ws.artifacts
+                    .get(p)
+                    .ok_or_else(|| format!("`{p}` is not an artifact"))
+            })
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let op = acknowledge::edit_many(&ws, target, &text, &srcs)
             .ok_or_else(|| format!("cannot record an acknowledgement in `{rel}`"))?;
         let edit = workspace_edit(&ws, &root, &[op], st.enc(), false, None)
             .ok_or_else(|| "the edit cannot be expressed".to_string())?;
-        Ok::<_, String>((Some(edit), vec![first.clone()]))
+        Ok::<_, String>((Some(edit), sources))
     })
     .await?
     .map_err(Error::invalid_params)?;

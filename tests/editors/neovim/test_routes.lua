@@ -8,14 +8,6 @@ h.setup()
 local spec = ws .. "/agentops/product-dev/specs/2025-11-06-user-authentication/spec.md"
 local research = ws .. "/agentops/infrastructure-ops/research/monitoring-strategy-research.md"
 
--- Known gap: on Neovim 0.11+ the spec's re-pulled diagnostics did not show
--- route-unacknowledged within the wait (not yet understood); run on 0.10 only for now.
-if vim.fn.has("nvim-0.11") == 1 then
-  io.stdout:write("ok - auth spec edited: the monitoring research is warned # SKIP on Neovim 0.11+ (see the comment)\n")
-  h.finish()
-  return
-end
-
 h.test("auth spec edited: the monitoring research is warned, acknowledging clears it", function()
   local sbuf = h.open(spec)
   -- Indexed: the spec's planted finding is out.

@@ -44,6 +44,35 @@ function M.capabilities(extra)
   )
 end
 
+-- Handlers the client needs. Neovim 0.11+ answers workspace/diagnostic/refresh with a
+-- workspace pull when the server offers one, and keeps that pull's reports away from open
+-- buffers (they hold document pulls): an open buffer whose findings changed because another
+-- file did (a route's standing, after its source was edited) would keep stale diagnostics
+-- until it is edited. So after the default handler, each attached buffer is pulled again.
+function M.handlers()
+  if vim.fn.has("nvim-0.11") ~= 1 then
+    return {}
+  end
+  local method = "workspace/diagnostic/refresh"
+  return {
+    [method] = function(err, result, ctx)
+      local default = vim.lsp.handlers[method]
+      local answer = default and default(err, result, ctx) or vim.NIL
+      local client = vim.lsp.get_client_by_id(ctx.client_id)
+      if err == nil and client then
+        for bufnr in pairs(client.attached_buffers or {}) do
+          if vim.api.nvim_buf_is_loaded(bufnr) then
+            client:request("textDocument/diagnostic", {
+              textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+            }, nil, bufnr)
+          end
+        end
+      end
+      return answer
+    end,
+  }
+end
+
 -- The table vim.lsp.start takes, for a root.
 function M.client_config(opts, root)
   local client = vim.deepcopy(opts.client)
@@ -55,6 +84,7 @@ function M.client_config(opts, root)
     root_dir = root,
     init_options = opts.settings,
     settings = { agentops = opts.settings },
+    handlers = M.handlers(),
   }, client)
 end
 

@@ -214,9 +214,12 @@ local function answered(r, ok, refused, cb)
   end
 end
 
--- :AgentopsAdvance — the current artifact's work item one phase forward.
+-- :AgentopsAdvance — the current artifact's work item one phase forward; on a roadmap, the
+-- item under the cursor is started (the cursor goes as an LSP position in the client's encoding).
 function M.advance(cb)
-  return execute("agentops.advancePhase", { { uri = current_uri() } }, function(r)
+  local client = M.client(vim.api.nvim_get_current_buf())
+  local position = client and vim.lsp.util.make_position_params(0, client.offset_encoding).position or nil
+  return execute("agentops.advancePhase", { { uri = current_uri(), position = position } }, function(r)
     answered(r, function()
       return "advanced" .. (r.reason and r.reason ~= vim.NIL and (" — " .. r.reason) or "")
     end, "not advanced", cb)
