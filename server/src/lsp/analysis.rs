@@ -173,8 +173,10 @@ pub fn forget(root: Arc<Root>, rel: String) -> Analyzed {
 
 /// Files whose diagnostics can change when `rel` goes from `old` to `new`:
 /// its work-item peers, and, when its headings changed or it came or went,
-/// every artifact linking to it.
-fn dependents(
+/// every artifact linking to it. Every lookup is by key in an index the
+/// workspace keeps current (`workspace::deps`): the cost is the edited file
+/// and its dependents, whatever the size of the workspace.
+pub(crate) fn dependents(
     ws: &Workspace,
     rel: &str,
     old: Option<&Artifact>,
@@ -184,28 +186,11 @@ fn dependents(
     for a in [old, new].into_iter().flatten() {
         out.extend(ws.work_item_peers(a).map(|p| p.path.clone()));
     }
-    let slugs = |a: Option<&Artifact>| {
-        a.map(|a| {
-            a.sections
-                .iter()
-                .map(|s| s.slug.clone())
-                .collect::<Vec<_>>()
-        })
-    };
+    fn slugs(a: Option<&Artifact>) -> Option<Vec<&str>> {
+        a.map(|a| a.sections.iter().map(|s| s.slug.as_str()).collect())
+    }
     if slugs(old) != slugs(new) {
-        for a in ws.artifacts.values().filter(|a| a.path != rel) {
-            let dests = a
-                .links
-                .iter()
-                .map(|l| &l.dest)
-                .chain(a.link_defs.iter().map(|d| &d.dest));
-            if dests
-                .into_iter()
-                .any(|d| crate::workspace::resolve::target(ws, &a.path, d).as_deref() == Some(rel))
-            {
-                out.insert(a.path.clone());
-            }
-        }
+        out.extend(ws.deps().linking_to(rel).cloned());
     }
     out.extend(command_dependents(ws, rel, old, new));
     out.extend(route_dependents(ws, rel, old, new));
@@ -223,17 +208,16 @@ fn route_dependents(
     new: Option<&Artifact>,
 ) -> Vec<String> {
     use crate::workspace::routes;
-    let fields =
-        |a: Option<&Artifact>| a.and_then(|a| a.frontmatter.as_ref().map(|f| f.fields.clone()));
-    let version = |a: Option<&Artifact>| a.and_then(|a| a.version.clone());
-    if version(old) == version(new) && fields(old) == fields(new) {
+    let same_version = old.and_then(|a| a.version.as_ref()) == new.and_then(|a| a.version.as_ref());
+    let same_fields = old.and_then(|a| a.frontmatter.as_ref()).map(|f| &f.fields)
+        == new.and_then(|a| a.frontmatter.as_ref()).map(|f| &f.fields);
+    if same_version && same_fields {
         return Vec::new();
     }
     let mut out: Vec<String> = [old, new]
         .into_iter()
         .flatten()
-        .flat_map(|a| routes::routes(ws, a))
-        .filter_map(|r| r.target)
+        .flat_map(|a| routes::targets(ws, a))
         .collect();
     out.extend(
         routes::incoming(ws, rel)
@@ -254,16 +238,8 @@ fn command_dependents(
 ) -> Vec<String> {
     let mut out = Vec::new();
     if old.map(|a| a.sha256) != new.map(|a| a.sha256) {
-        for b in crate::bundle::all(ws) {
-            if crate::bundle::sources::recorded(b.art)
-                .is_some_and(|r| r.sources.iter().any(|s| s.path == rel))
-            {
-                out.push(b.art.path.clone());
-            }
-        }
-    }
-    // A bundle saved again: its sources' `bundle-source-changed` hints change.
-    if old.map(|a| a.sha256) != new.map(|a| a.sha256) {
+        out.extend(ws.deps().bundles_of(rel).cloned());
+        // A bundle saved again: its sources' `bundle-source-changed` hints change.
         for b in [old, new]
             .into_iter()
             .flatten()
@@ -275,27 +251,21 @@ fn command_dependents(
         }
     }
     let came_or_went = old.is_some() != new.is_some();
-    let status = |a: Option<&Artifact>| a.and_then(|a| a.status.as_ref().map(|s| s.value.clone()));
-    if !came_or_went && status(old) == status(new) {
+    let same_status = old.and_then(|a| a.status.as_ref()).map(|s| &s.value)
+        == new.and_then(|a| a.status.as_ref()).map(|s| &s.value);
+    if !came_or_went && same_status {
         return out;
     }
     let file = rel.rsplit('/').next().unwrap_or(rel);
-    let bundle_name = [old, new]
+    let deps = ws.deps();
+    out.extend(deps.naming_file(file).cloned());
+    if let Some(name) = [old, new]
         .into_iter()
         .flatten()
         .find(|a| crate::bundle::index::is_bundle(a))
-        .map(crate::bundle::index::name_of);
-    for a in ws.artifacts.values() {
-        let names_it = a.commands.iter().any(|c| {
-            c.args.iter().any(|(w, _)| {
-                w.rsplit('/').next() == Some(file)
-                    || w.strip_suffix(".md").is_none() && format!("{w}.md") == file
-                    || bundle_name.as_deref() == Some(w.as_str())
-            })
-        });
-        if names_it {
-            out.push(a.path.clone());
-        }
+        .map(crate::bundle::index::name_of)
+    {
+        out.extend(deps.naming_bundle(&name).cloned());
     }
     out
 }

@@ -1,7 +1,7 @@
 //! The language server: a thin face over the workspace and rules.
 
 mod actions;
-mod analysis;
+pub(crate) mod analysis;
 mod approve;
 mod ask;
 mod bundle_commands;

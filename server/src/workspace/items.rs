@@ -7,7 +7,7 @@
 //! the initials: `dr` → `disaster-recovery`) pairs them, with a diagnostic
 //! asking for the explicit link.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::artifact::Artifact;
 use crate::syntax::frontmatter::FmValue;
@@ -94,6 +94,8 @@ impl Items {
     }
 
     pub fn compute(ws: &Workspace) -> Items {
+        super::deps::visited(ws.artifacts.len());
+        let names = Names::compute(ws);
         // Groups by (flavor, key); union-find over them.
         let mut group_of: HashMap<(&str, &str), usize> = HashMap::new();
         let mut members: Vec<Vec<&Artifact>> = Vec::new();
@@ -120,7 +122,7 @@ impl Items {
             };
             for p in &kind.prerequisites {
                 let Some(field) = &p.via else { continue };
-                let pairing = pair(ws, a, flavor, &p.kind, field, own, &members);
+                let pairing = pair(ws, a, flavor, &p.kind, field, own, &members, &names);
                 let target = match &pairing {
                     Pairing::Declared { target } | Pairing::Inferred { target, .. } => {
                         Some(target.clone())
@@ -228,6 +230,89 @@ fn union(parent: &mut [usize], a: usize, b: usize) {
     }
 }
 
+/// Work-item keys by (flavor, kind), for finding near names by lookup
+/// rather than by comparing every pair of artifacts (quadratic at 10k).
+#[derive(Default)]
+struct Names<'a> {
+    /// (flavor, kind) → key → paths.
+    keys: HashMap<(&'a str, &'a str), BTreeMap<&'a str, Vec<&'a str>>>,
+    /// (flavor, kind, initials of a key of several words) → paths.
+    initials: HashMap<(&'a str, &'a str, String), Vec<&'a str>>,
+}
+
+impl<'a> Names<'a> {
+    fn compute(ws: &'a Workspace) -> Names<'a> {
+        let mut n = Names::default();
+        for x in ws.artifacts.values() {
+            let (Some(f), Some(k), Some(key)) =
+                (x.class.flavor(), x.class.kind(), x.class.work_item())
+            else {
+                continue;
+            };
+            n.keys
+                .entry((f, k))
+                .or_default()
+                .entry(key)
+                .or_default()
+                .push(&x.path);
+            if words(key) > 1 {
+                n.initials
+                    .entry((f, k, initials(key)))
+                    .or_default()
+                    .push(&x.path);
+            }
+        }
+        n
+    }
+
+    /// Paths of the artifacts of `flavor` and `kind` whose key is `near` `key`.
+    fn near(&self, flavor: &str, kind: &str, key: &str) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        if key.is_empty() {
+            return out;
+        }
+        let mut add = |paths: &[&str]| out.extend(paths.iter().map(|p| p.to_string()));
+        if let Some(keys) = self.keys.get(&(flavor, kind)) {
+            // Longer keys that `key` is a prefix of: `key-…`.
+            let start = format!("{key}-");
+            for (_, paths) in keys
+                .range::<str, _>((
+                    std::ops::Bound::Included(start.as_str()),
+                    std::ops::Bound::Unbounded,
+                ))
+                .take_while(|(k, _)| k.starts_with(&start))
+            {
+                add(paths);
+            }
+            // Shorter keys that are a prefix of `key`, up to a `-`.
+            for (i, _) in key.match_indices('-') {
+                if let Some(paths) = key
+                    .get(..i)
+                    .filter(|p| !p.is_empty())
+                    .and_then(|p| keys.get(p))
+                {
+                    add(paths);
+                }
+            }
+            // `key` spelled out: its initials are another key.
+            let short = initials(key);
+            if words(key) > 1
+                && !short.is_empty()
+                && short != key
+                && let Some(paths) = keys.get(short.as_str())
+            {
+                add(paths);
+            }
+        }
+        // `key` is the initials of a longer key.
+        if let Some(paths) = self.initials.get(&(flavor, kind, key.to_string())) {
+            add(paths);
+        }
+        out
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn pair(
     ws: &Workspace,
     a: &Artifact,
@@ -236,6 +321,7 @@ fn pair(
     field: &str,
     own: usize,
     members: &[Vec<&Artifact>],
+    names: &Names,
 ) -> Pairing {
     if let Some(f) = a.frontmatter.as_ref().and_then(|fm| fm.get(field))
         && let Some(value) = path_value(&f.value)
@@ -259,14 +345,7 @@ fn pair(
         };
     }
     let key = a.class.work_item().unwrap_or("");
-    let mut candidates: Vec<String> = ws
-        .artifacts
-        .values()
-        .filter(|x| x.class.flavor() == Some(flavor) && x.class.kind() == Some(kind))
-        .filter(|x| x.class.work_item().is_some_and(|k| near(key, k)))
-        .map(|x| x.path.clone())
-        .collect();
-    candidates.sort();
+    let mut candidates: Vec<String> = names.near(flavor, kind, key).into_iter().collect();
     match candidates.len() {
         0 => Pairing::Missing {
             field: field.to_string(),
@@ -289,16 +368,20 @@ pub fn near(a: &str, b: &str) -> bool {
     }
     let prefix =
         |short: &str, long: &str| long.strip_prefix(short).is_some_and(|r| r.starts_with('-'));
-    let initials = |s: &str| {
-        s.split(['-', '_'])
-            .filter_map(|w| w.chars().next())
-            .collect::<String>()
-    };
-    let words = |s: &str| s.split(['-', '_']).count();
     prefix(a, b)
         || prefix(b, a)
         || (words(b) > 1 && initials(b) == a)
         || (words(a) > 1 && initials(a) == b)
+}
+
+fn initials(s: &str) -> String {
+    s.split(['-', '_'])
+        .filter_map(|w| w.chars().next())
+        .collect()
+}
+
+fn words(s: &str) -> usize {
+    s.split(['-', '_']).count()
 }
 
 /// A path-like field value: a string, or a wikilink `[[x]]`.
@@ -337,7 +420,53 @@ pub fn resolve(ws: &Workspace, from: &str, value: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::near;
+    use super::*;
+
+    /// The keyed lookup finds exactly what comparing every pair with `near` finds.
+    #[test]
+    fn near_lookup_matches_pairwise() {
+        let keys = [
+            "dr",
+            "disaster-recovery",
+            "disaster",
+            "monitoring",
+            "monitoring-strategy",
+            "m-s",
+            "ms",
+            "a-b_c",
+            "abc",
+            "-",
+            "x-",
+            "",
+            "k8s-upgrade",
+            "k8s",
+            "ku",
+            "k-u",
+        ];
+        let mut n = Names::default();
+        for k in keys {
+            n.keys
+                .entry(("f", "r"))
+                .or_default()
+                .entry(k)
+                .or_default()
+                .push(k);
+            if words(k) > 1 {
+                n.initials
+                    .entry(("f", "r", initials(k)))
+                    .or_default()
+                    .push(k);
+            }
+        }
+        for a in keys {
+            let brute: BTreeSet<String> = keys
+                .iter()
+                .filter(|b| near(a, b))
+                .map(|b| b.to_string())
+                .collect();
+            assert_eq!(n.near("f", "r", a), brute, "near {a:?}");
+        }
+    }
 
     #[test]
     fn near_names() {

@@ -3,6 +3,7 @@
 mod cache;
 mod classify;
 pub mod code_map;
+pub mod deps;
 mod detect;
 pub mod fs;
 pub mod git;
@@ -17,7 +18,7 @@ mod scan;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub use cache::CacheMode;
 pub use classify::{classify, is_artifact_file};
@@ -50,10 +51,16 @@ pub struct Workspace {
     pub complete: bool,
     /// Work items, computed on first use; dropped when grouping facts change.
     items: Mutex<Option<Arc<Items>>>,
-    /// Route target → the artifacts routing to it; dropped when a frontmatter changes.
-    routes_in: Mutex<Option<Arc<routes::Incoming>>>,
-    /// Command lines by the file they name; dropped when any command line changes.
-    runs: Mutex<Option<Arc<runs::Runs>>>,
+    /// The indexes below are built on first use and then kept current,
+    /// artifact by artifact, by `upsert` and `remove` (see `deps`).
+    /// Route target → the artifacts routing to it.
+    routes_in: OnceLock<routes::Incoming>,
+    /// Command lines by the file they name.
+    runs: OnceLock<runs::Runs>,
+    /// Artifacts by work item.
+    peers: OnceLock<deps::Peers>,
+    /// Reverse links, bundles by source, command lines by name.
+    deps: OnceLock<deps::Deps>,
 }
 
 impl Workspace {
@@ -83,8 +90,10 @@ impl Workspace {
             setup_diagnostics,
             fs: FsProbe::new(root, true),
             items: Mutex::new(None),
-            routes_in: Mutex::new(None),
-            runs: Mutex::new(None),
+            routes_in: OnceLock::new(),
+            runs: OnceLock::new(),
+            peers: OnceLock::new(),
+            deps: OnceLock::new(),
             complete: false,
         }
     }
@@ -113,15 +122,15 @@ impl Workspace {
     }
 
     /// Artifacts of the same flavor and work item, `art` included.
+    /// In path order; `art` itself only if indexed.
     pub fn work_item_peers<'a>(
         &'a self,
         art: &'a Artifact,
     ) -> impl Iterator<Item = &'a Artifact> + 'a {
-        let flavor = art.class.flavor();
-        let item = art.class.work_item();
-        self.artifacts.values().filter(move |a| {
-            item.is_some() && a.class.flavor() == flavor && a.class.work_item() == item
-        })
+        self.peers
+            .get_or_init(|| deps::Peers::compute(self))
+            .of(art)
+            .filter_map(|p| self.artifacts.get(p))
     }
 
     pub fn line_map(&self, path: &str) -> Option<&LineMap> {
@@ -141,36 +150,67 @@ impl Workspace {
         if !same {
             self.forget_items();
         }
-        let same_routes = self.artifacts.get(&art.path).is_some_and(|old| {
-            old.class == art.class
-                && old.frontmatter.as_ref().map(|f| &f.fields)
-                    == art.frontmatter.as_ref().map(|f| &f.fields)
-        });
-        if !same_routes {
-            self.forget_routes();
-        }
-        // `runs` keeps each line's first argument by position: only those
-        // matter (typing that moves a command line keeps the index valid).
-        let firsts = |a: &Artifact| -> Vec<Option<String>> {
-            a.commands
-                .iter()
-                .map(|c| c.args.first().map(|(w, _)| w.clone()))
-                .collect()
-        };
-        if self
-            .artifacts
-            .get(&art.path)
-            .is_none_or(|old| firsts(old) != firsts(&art))
-        {
-            self.forget_runs();
-        }
-        self.artifacts.insert(art.path.clone(), art)
+        let old = self.artifacts.remove(&art.path);
+        self.reindex(old.as_ref(), Some(&art));
+        self.artifacts.insert(art.path.clone(), art);
+        old
     }
 
     pub fn remove(&mut self, path: &str) -> Option<Artifact> {
         self.fs.invalidate(&self.root.join(path));
         self.forget_items();
-        self.artifacts.remove(path)
+        let old = self.artifacts.remove(path);
+        self.reindex(old.as_ref(), None);
+        old
+    }
+
+    /// Brings the built indexes from `old` to `new` (either None: the
+    /// artifact comes or goes): the old one's entries out, the new one's in.
+    /// Costs the two artifacts, not the workspace.
+    fn reindex(&mut self, old: Option<&Artifact>, new: Option<&Artifact>) {
+        let keys = |a: Option<&Artifact>| a.map(|a| deps::Keys::of(self, a));
+        let targets = |a: Option<&Artifact>| a.map(|a| routes::targets(self, a));
+        let (old_keys, new_keys) = match self.deps.get() {
+            Some(_) => (keys(old), keys(new)),
+            None => (None, None),
+        };
+        let (old_targets, new_targets) = match self.routes_in.get() {
+            Some(_) => (targets(old), targets(new)),
+            None => (None, None),
+        };
+        if let Some(p) = self.peers.get_mut() {
+            old.into_iter().for_each(|a| p.remove(a));
+            new.into_iter().for_each(|a| p.add(a));
+        }
+        if let Some(r) = self.runs.get_mut() {
+            old.into_iter().for_each(|a| r.remove(a));
+            new.into_iter().for_each(|a| r.add(a));
+        }
+        if let Some(d) = self.deps.get_mut() {
+            if let (Some(a), Some(k)) = (old, &old_keys) {
+                d.remove(&a.path, k);
+            }
+            if let (Some(a), Some(k)) = (new, &new_keys) {
+                d.add(&a.path, k);
+            }
+        }
+        if let Some(i) = self.routes_in.get_mut() {
+            if let (Some(a), Some(t)) = (old, &old_targets) {
+                i.remove(&a.path, t);
+            }
+            if let (Some(a), Some(t)) = (new, &new_targets) {
+                i.add(&a.path, t);
+            }
+        }
+    }
+
+    /// Drops every index: the artifacts were replaced wholesale (a scan).
+    pub fn forget_indexes(&mut self) {
+        self.forget_items();
+        self.routes_in.take();
+        self.runs.take();
+        self.peers.take();
+        self.deps.take();
     }
 
     /// The work items, computed once per change of what groups them.
@@ -186,39 +226,22 @@ impl Workspace {
 
     pub fn forget_items(&self) {
         *self.items.lock().unwrap_or_else(|e| e.into_inner()) = None;
-        self.forget_routes();
-        self.forget_runs();
     }
 
-    /// Who routes to whom, computed once per change of a frontmatter.
-    pub fn routes_in(&self) -> Arc<routes::Incoming> {
-        let mut cached = self.routes_in.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(i) = cached.as_ref() {
-            return i.clone();
-        }
-        let fresh = Arc::new(routes::Incoming::compute(self));
-        *cached = Some(fresh.clone());
-        fresh
+    /// Who routes to whom.
+    pub fn routes_in(&self) -> &routes::Incoming {
+        self.routes_in
+            .get_or_init(|| routes::Incoming::compute(self))
     }
 
-    /// Command lines by the file their first argument names, computed once
-    /// per change of any command line.
-    pub fn runs(&self) -> Arc<runs::Runs> {
-        let mut cached = self.runs.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(r) = cached.as_ref() {
-            return r.clone();
-        }
-        let fresh = Arc::new(runs::Runs::compute(self));
-        *cached = Some(fresh.clone());
-        fresh
+    /// Command lines by the file their first argument names.
+    pub fn runs(&self) -> &runs::Runs {
+        self.runs.get_or_init(|| runs::Runs::compute(self))
     }
 
-    fn forget_runs(&self) {
-        *self.runs.lock().unwrap_or_else(|e| e.into_inner()) = None;
-    }
-
-    fn forget_routes(&self) {
-        *self.routes_in.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    /// Reverse links, bundles by source, command lines by name.
+    pub fn deps(&self) -> &deps::Deps {
+        self.deps.get_or_init(|| deps::Deps::compute(self))
     }
 
     /// What decides an artifact's work item: its class and its link fields.

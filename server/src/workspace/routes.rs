@@ -52,24 +52,53 @@ pub fn routes(ws: &Workspace, art: &Artifact) -> Vec<Route> {
 }
 
 /// Route target → the paths of the artifacts routing to it, in path order.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Incoming(HashMap<String, Vec<String>>);
 
 impl Incoming {
     pub fn compute(ws: &Workspace) -> Incoming {
+        super::deps::visited(ws.artifacts.len());
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
         for a in ws.artifacts.values() {
-            for r in routes(ws, a) {
-                if let Some(t) = r.target {
-                    let v = map.entry(t).or_default();
-                    if v.last() != Some(&a.path) {
-                        v.push(a.path.clone());
-                    }
+            for t in targets(ws, a) {
+                let v = map.entry(t).or_default();
+                if v.last() != Some(&a.path) {
+                    v.push(a.path.clone());
                 }
             }
         }
         Incoming(map)
     }
+
+    /// Adds `path` under each of `targets` (see `targets`), in path order.
+    pub(super) fn add(&mut self, path: &str, targets: &[String]) {
+        for t in targets {
+            let v = self.0.entry(t.clone()).or_default();
+            if let Err(at) = v.binary_search_by(|p| p.as_str().cmp(path)) {
+                v.insert(at, path.to_string());
+            }
+        }
+    }
+
+    /// Takes `path` out from under each of `targets`.
+    pub(super) fn remove(&mut self, path: &str, targets: &[String]) {
+        for t in targets {
+            if let Some(v) = self.0.get_mut(t) {
+                v.retain(|p| p != path);
+                if v.is_empty() {
+                    self.0.remove(t);
+                }
+            }
+        }
+    }
+}
+
+/// The files `art`'s routes resolve to: its entries in `Incoming`.
+pub fn targets(ws: &Workspace, art: &Artifact) -> Vec<String> {
+    routes(ws, art)
+        .into_iter()
+        .filter_map(|r| r.target)
+        .collect()
 }
 
 /// Artifacts whose routes name `path`, with the entry that names it.

@@ -289,7 +289,7 @@ pub fn scan_reporting(
         }
         ws.artifacts.insert(art.path.clone(), art);
     }
-    ws.forget_items();
+    ws.forget_indexes();
     ws.complete = true;
     // An unchanged index is not written again.
     if rewrite || stats.files == 0 {
