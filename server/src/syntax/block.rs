@@ -31,7 +31,7 @@ pub const PARSE_BACKSTOP: Duration = Duration::from_secs(60);
 /// Text kept for a task or label value; rules never need more.
 const MAX_TEXT: usize = 512;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Blocks {
     pub headings: Vec<Heading>,
     pub code_blocks: Vec<CodeBlock>,
@@ -98,6 +98,9 @@ pub struct Label {
 pub enum ParseError {
     /// The block parse spent its share (`BLOCK_WORK`) or the file's budget.
     TooSlow,
+    /// One stretch without a place to cut it (`split::next_cut`) spent a
+    /// piece's share (`split::PIECE_WORK`).
+    BlockTooLarge,
 }
 
 pub fn new_parser() -> Parser {
@@ -135,7 +138,7 @@ impl Budget {
     }
 
     /// Spends one unit of the block parse's share.
-    fn spend_block(&mut self) -> ControlFlow<()> {
+    pub(super) fn spend_block(&mut self) -> ControlFlow<()> {
         if self.block_left == 0 {
             return ControlFlow::Break(());
         }
