@@ -58,18 +58,12 @@ pub fn abandoned(path: &str, text: &str, class: Class, why: &block::ParseError) 
 }
 
 fn abandoned_as(mut art: Artifact, why: &block::ParseError) -> Artifact {
-    let what = match why {
-        block::ParseError::TooSlow => format!(
-            "its block structure took over {} units of parse work",
+    let block::ParseError::TooSlow = why;
+    art.problem = Some(Problem {
+        message: format!(
+            "parsing was abandoned (its block structure took over {} units of parse work); only frontmatter was checked",
             block::BLOCK_WORK
         ),
-        block::ParseError::BlockTooLarge => format!(
-            "one stretch of it without a blank line to split at took over {} units of parse work",
-            split::PIECE_WORK
-        ),
-    };
-    art.problem = Some(Problem {
-        message: format!("parsing was abandoned ({what}); only frontmatter was checked"),
     });
     art
 }

@@ -98,9 +98,6 @@ pub struct Label {
 pub enum ParseError {
     /// The block parse spent its share (`BLOCK_WORK`) or the file's budget.
     TooSlow,
-    /// One stretch without a place to cut it (`split::next_cut`) spent a
-    /// piece's share (`split::PIECE_WORK`).
-    BlockTooLarge,
 }
 
 pub fn new_parser() -> Parser {

@@ -2,23 +2,33 @@
 //! 100 bytes per node, and dense punctuation makes a node of every byte
 //! (`[[[[`, `****`, `||||`), so the tree of a whole file costs up to 100 times
 //! the file (10 MB of `[`: 843 MB). Extraction keeps only `Blocks`, so the
-//! file is parsed in pieces cut where a top-level block starts after a blank
-//! line, and each piece's tree is extracted and dropped before the next is
-//! built: the tree held at once is one piece's, whatever the file's size.
+//! file is parsed in pieces cut where a top-level block starts, and each
+//! piece's tree is extracted and dropped before the next is built: the tree
+//! held at once is one piece's.
 //!
 //! A cut is safe where the parser's state is the same as at the start of a
-//! document. After a blank line, a line starting at column 0 closes every
-//! container (a list item or quote needs indentation or `>` to go on, and
-//! laziness only continues a paragraph, which the blank line ended), except
-//! the blocks a blank line does not end: a fenced code block and HTML blocks
-//! of kinds 1–5 (`<script`, `<!--`, …). Those are seen in the piece's own tree
-//! (open at its end), and the piece is then grown to a later cut. A line of
-//! `---` or `+++` is never a cut: at a document's start it would open
-//! frontmatter.
+//! document: every container and leaf block before it is closed. A line at
+//! column 0 closes every container (a list item or quote needs indentation
+//! or `>` to go on), unless it continues a paragraph lazily. So a cut is
+//! proposed (`next_cut`) at a line starting at column 0 that
+//! - follows a blank line (which ended any paragraph), or
+//! - is an ATX heading or a `***` / `___` thematic break (neither can be a
+//!   lazy continuation; both interrupt a paragraph), or
+//! - follows a fence line at column 0 (the line after a closed fence).
+//!
+//! and checked (`safe_end`) on the piece's own tree: not inside a fenced code
+//! block or an HTML block still open at the piece's end (a blank line ends
+//! neither a fence nor HTML blocks of kinds 1–5; a heading ends no HTML block),
+//! and, after a fence line, only where that line closed a top-level fence. An
+//! unsafe cut grows the piece to a later one. A line of `---` or `+++` is
+//! never a cut: at a document's start it would open frontmatter, and `---`
+//! under a paragraph is a setext underline.
+//!
+//! A stretch with no safe cut (one paragraph, table or fence of megabytes)
+//! is one piece, parsed within the file's shared budget (`BLOCK_WORK`) like a
+//! whole file was before pieces.
 
-use std::ops::ControlFlow;
-
-use tree_sitter::{ParseOptions, Parser, Point, Tree};
+use tree_sitter::{Node, ParseOptions, Parser, Point, Tree};
 
 use super::block::{self, Blocks, Budget, ParseError};
 use crate::text::to_u32;
@@ -27,13 +37,6 @@ use crate::text::to_u32;
 /// enough that the per-parse overhead does not matter, small enough that
 /// its tree (at most ~100 bytes a byte) stays small.
 pub const PIECE_BYTES: usize = 64 * 1024;
-/// The work one piece's parse may spend (`block::Budget` units). A piece is
-/// larger than `PIECE_BYTES` only when no cut comes sooner: one block of that
-/// size (a paragraph, table or code block with no blank line to cut at). The
-/// densest text builds at most ~50 nodes a unit, so this holds one tree to
-/// about a million nodes (~100 MB); honest text reaches it with 1 MB of
-/// prose or 0.7 MB of table in one block.
-pub const PIECE_WORK: u64 = 20_000;
 
 /// The blocks of `text` (as `block::extract` of a whole parse gives them),
 /// parsed piece by piece; `skip_before` is where the frontmatter ends.
@@ -61,11 +64,12 @@ pub fn blocks_in(
         let mut want = piece.max(1);
         let (end, tree) = loop {
             // No cut inside the frontmatter: it holds blank lines and lines at column 0.
-            let from = (start + want).max(skip);
-            let end = next_cut(text, from).unwrap_or(text.len());
+            let from = start.saturating_add(want).max(skip);
+            let cut = next_cut(text, from);
+            let end = cut.map_or(text.len(), |c| c.at);
             let slice = text.get(start..end).unwrap_or("");
             let tree = parse_piece(parser, slice, budget)?;
-            if end == text.len() || !ends_open(&tree, slice) {
+            if cut.is_none_or(|c| safe_end(&tree, slice, c.after)) {
                 break (end, tree);
             }
             // A fence or an HTML block is still open: cut further on.
@@ -82,18 +86,9 @@ pub fn blocks_in(
     Ok(out)
 }
 
-/// One piece's parse, within the file's budget and `PIECE_WORK`.
+/// One piece's parse, spending the file's budget.
 fn parse_piece(parser: &mut Parser, text: &str, budget: &mut Budget) -> Result<Tree, ParseError> {
-    let mut piece_left = PIECE_WORK;
-    let mut too_large = false;
-    let mut progress = |_: &tree_sitter::ParseState| {
-        if piece_left == 0 {
-            too_large = true;
-            return ControlFlow::Break(());
-        }
-        piece_left -= 1;
-        budget.spend_block()
-    };
+    let mut progress = |_: &tree_sitter::ParseState| budget.spend_block();
     let bytes = text.as_bytes();
     let options = ParseOptions::new().progress_callback(&mut progress);
     let tree = parser.parse_with_options(
@@ -101,36 +96,49 @@ fn parse_piece(parser: &mut Parser, text: &str, budget: &mut Budget) -> Result<T
         None,
         Some(options),
     );
-    match tree {
-        Some(tree) => Ok(tree),
-        None => {
-            // A cancelled parse leaves the parser mid-way; reset it for the next file.
-            parser.reset();
-            Err(if too_large {
-                ParseError::BlockTooLarge
-            } else {
-                ParseError::TooSlow
-            })
-        }
+    if tree.is_none() {
+        // A cancelled parse leaves the parser mid-way; reset it for the next file.
+        parser.reset();
     }
+    tree.ok_or(ParseError::TooSlow)
 }
 
-/// The first cut at or after `from`: the start of a line that begins at
-/// column 0, follows a blank line, and is not `---` or `+++`.
-pub fn next_cut(text: &str, from: usize) -> Option<usize> {
+/// What the line before a proposed cut is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum After {
+    /// A blank line.
+    Blank,
+    /// A fence line at column 0 (safe only if it closed a top-level fence).
+    Fence,
+    /// Any other line; the cut's own line interrupts it (a heading or a break).
+    Other,
+}
+
+/// A proposed cut: the start of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cut {
+    pub at: usize,
+    pub after: After,
+}
+
+/// The first proposed cut at or after `from` (see the module's comment).
+pub fn next_cut(text: &str, from: usize) -> Option<Cut> {
     let bytes = text.as_bytes();
     // The first line start at or after `from`.
     let mut at = match from {
         0 => 0,
         _ => from + bytes.get(from - 1..)?.iter().position(|&b| b == b'\n')?,
     };
-    let mut prev_blank = at > 0 && {
-        let before = bytes.get(..at - 1).unwrap_or(&[]);
-        let line_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        blank(bytes.get(line_start..at).unwrap_or(&[]))
+    let mut prev = match at.checked_sub(1) {
+        None => None,
+        Some(nl) => {
+            let before = bytes.get(..nl).unwrap_or(&[]);
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            Some(line_kind(bytes.get(line_start..at).unwrap_or(&[])))
+        }
     };
     while at < bytes.len() {
         let rest = bytes.get(at..).unwrap_or(&[]);
@@ -139,18 +147,43 @@ pub fn next_cut(text: &str, from: usize) -> Option<usize> {
             .position(|&b| b == b'\n')
             .map_or(rest.len(), |i| i + 1);
         let line = rest.get(..len).unwrap_or(&[]);
-        if prev_blank && at > 0 && starts_block(line) {
-            return Some(at);
+        if let Some(kind) = prev
+            && starts_block(line)
+        {
+            let after = match kind {
+                Line::Blank => Some(After::Blank),
+                Line::Fence => Some(After::Fence),
+                Line::Other if interrupts(line) => Some(After::Other),
+                Line::Other => None,
+            };
+            if let Some(after) = after {
+                return Some(Cut { at, after });
+            }
         }
-        prev_blank = blank(line);
+        prev = Some(line_kind(line));
         at += len;
     }
     None
 }
 
-fn blank(line: &[u8]) -> bool {
-    line.iter()
+#[derive(Debug, Clone, Copy)]
+enum Line {
+    Blank,
+    Fence,
+    Other,
+}
+
+fn line_kind(line: &[u8]) -> Line {
+    if line
+        .iter()
         .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    {
+        Line::Blank
+    } else if line.starts_with(b"```") || line.starts_with(b"~~~") {
+        Line::Fence
+    } else {
+        Line::Other
+    }
 }
 
 fn starts_block(line: &[u8]) -> bool {
@@ -159,32 +192,66 @@ fn starts_block(line: &[u8]) -> bool {
         && !line.starts_with(b"+++")
 }
 
-/// Whether a block that a blank line does not end is still open at the end
-/// of `text` (a fenced code block or an HTML block of kinds 1–5 holding its
-/// last non-blank byte).
-fn ends_open(tree: &Tree, text: &str) -> bool {
-    let Some(last) = text.bytes().rposition(|b| !b.is_ascii_whitespace()) else {
+/// An ATX heading (`#` to `######`, then a space, a tab or the line's end)
+/// or a thematic break of `*` or `_` at column 0: blocks that end whatever
+/// precedes them and cannot continue a paragraph.
+fn interrupts(line: &[u8]) -> bool {
+    let body = line.trim_ascii_end();
+    let hashes = body.iter().take_while(|&&b| b == b'#').count();
+    if (1..=6).contains(&hashes) {
+        return matches!(body.get(hashes), None | Some(b' ' | b'\t'));
+    }
+    let Some(&mark @ (b'*' | b'_')) = body.first() else {
         return false;
     };
-    let mut node = tree.root_node().descendant_for_byte_range(last, last + 1);
+    body.iter().all(|&b| b == mark || b == b' ' || b == b'\t')
+        && body.iter().filter(|&&b| b == mark).count() >= 3
+}
+
+/// Whether the piece `text` may end here: no block that the next line would
+/// continue is open at its end (see the module's comment).
+fn safe_end(tree: &Tree, text: &str, after: After) -> bool {
+    let Some(last) = text.bytes().rposition(|b| !b.is_ascii_whitespace()) else {
+        return true;
+    };
+    let deepest = tree.root_node().descendant_for_byte_range(last, last + 1);
+    if after == After::Fence {
+        // Only the closing line of a top-level fence.
+        let mut node = deepest;
+        while let Some(n) = node {
+            if n.kind() == "fenced_code_block" {
+                return fence_closed(n)
+                    && n.parent()
+                        .is_none_or(|p| matches!(p.kind(), "section" | "document"));
+            }
+            node = n.parent();
+        }
+        return false;
+    }
+    let mut node = deepest;
     while let Some(n) = node {
         let open = match n.kind() {
-            "fenced_code_block" => {
-                let mut cursor = n.walk();
-                n.children(&mut cursor)
-                    .filter(|c| c.kind() == "fenced_code_block_delimiter")
-                    .count()
-                    < 2
+            "fenced_code_block" => !fence_closed(n),
+            // A heading or a break does not end an HTML block of kinds 6 and 7.
+            "html_block" => {
+                after != After::Blank || html_open(text.get(n.byte_range()).unwrap_or(""))
             }
-            "html_block" => html_open(text.get(n.byte_range()).unwrap_or("")),
             _ => false,
         };
         if open {
-            return true;
+            return false;
         }
         node = n.parent();
     }
-    false
+    true
+}
+
+fn fence_closed(n: Node) -> bool {
+    let mut cursor = n.walk();
+    n.children(&mut cursor)
+        .filter(|c| c.kind() == "fenced_code_block_delimiter")
+        .count()
+        >= 2
 }
 
 /// Whether an HTML block of kinds 1–5 lacks its end (those end at a given
@@ -224,6 +291,7 @@ fn html_open(block: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::Encoding;
 
     /// One parse of the whole text, as before pieces.
     fn whole(text: &str, skip: u32) -> Blocks {
@@ -257,25 +325,80 @@ mod tests {
         }
     }
 
+    /// Cuts without a blank line: before headings and breaks, after
+    /// fences; each checked against one whole parse.
     #[test]
-    fn cuts_follow_a_blank_line_at_column_0() {
-        let t = "a\n\nb\n  \n  c\n\n---\n\nd\n";
-        let cuts: Vec<usize> =
-            std::iter::successors(next_cut(t, 0), |&c| next_cut(t, c + 1)).collect();
-        assert_eq!(cuts, vec![3, 18]);
-        assert_eq!(next_cut(t, 4), Some(18));
-        assert_eq!(next_cut("x", 0), None);
+    fn pieces_cut_at_headings_breaks_and_fences_extract_what_the_whole_does() {
+        let texts = [
+            "# A\n## B\ntext\n# C\n- item\n# D\n> quote\n# E\n    code\n# F\n",
+            "para\nmore\n***\nafter\n___\n* * *\n# H\n",
+            "- [ ] a\n  - [x] b\n# H\n1. one\n## H2 [l](m.md)\n",
+            "| a | b |\n|---|---|\n| 1 | 2 |\n# After table\n| c |\n|---|\n***\n",
+            "```\ncode\n```\ntext after\n~~~\nx\n~~~\n# H\n```\nopen\n# not a heading\n",
+            "- ```\n  in item\n```\nnot after a top-level fence\n```\n# H\n",
+            "<div>\n# in div\n</div>\n# out\n<!-- c -->\n# after comment\n",
+            "#hashtag\n#not\ntext\n#\n##\n####### seven\n# Ünïcode 🎉 [x](y.md)\n`a`\n",
+            "Title\n===\n# H\nSub\n---\n# I\n",
+            "a\r\n# b\r\n***\r\nc\r\n```\r\nd\r\n```\r\ne\r\n",
+            "[ref]:\n# H\n[r]: a.md\n# I\n> lazy\ncontinued\n# J\n",
+        ];
+        for t in texts {
+            let skip = crate::syntax::frontmatter::parse(t).map_or(0, |f| f.range.end);
+            assert_eq!(cut_everywhere(t, skip), whole(t, skip), "{t}");
+        }
     }
 
-    /// A block with no cut in it spends its own share, not the whole file's.
     #[test]
-    fn one_block_past_its_share_is_too_large() {
-        let t = format!("# T\n\n{}\n", "[".repeat(1_000_000));
+    fn cuts_are_proposed_at_block_starts_at_column_0() {
+        let t = "a\n\nb\n  \n  c\n\n---\n\nd\n";
+        let cuts: Vec<usize> = std::iter::successors(next_cut(t, 0), |c| next_cut(t, c.at + 1))
+            .map(|c| c.at)
+            .collect();
+        assert_eq!(cuts, vec![3, 18]);
+        assert_eq!(next_cut(t, 4).map(|c| c.at), Some(18));
+        assert_eq!(next_cut("x", 0), None);
+        let t = "a\n# h\n#x\n***\n```\nb\n---\n## \n";
+        let cuts: Vec<(usize, After)> =
+            std::iter::successors(next_cut(t, 0), |c| next_cut(t, c.at + 1))
+                .map(|c| (c.at, c.after))
+                .collect();
+        assert_eq!(
+            cuts,
+            vec![
+                (2, After::Other),
+                (9, After::Other),
+                (17, After::Fence),
+                (23, After::Other)
+            ]
+        );
+    }
+
+    /// 200,000 headings with no blank line between them are cut at the
+    /// headings, not parsed as one stretch.
+    #[test]
+    fn headings_without_blank_lines_are_cut() {
+        let t = "## a\n".repeat(200_000);
+        let cuts = std::iter::successors(next_cut(&t, PIECE_BYTES), |c| {
+            next_cut(&t, c.at + PIECE_BYTES)
+        })
+        .count();
+        assert!(cuts >= 15, "{cuts}");
         let mut p = block::new_parser();
-        let mut budget = Budget::default();
+        let b = blocks(&mut p, &t, 0, &mut Budget::default()).unwrap();
+        assert_eq!(b.headings.len(), 200_000);
+    }
+
+    /// A stretch with no cut is one piece within the file's budget: parsed
+    /// when the budget holds it, abandoned only when it does not.
+    #[test]
+    fn a_stretch_without_a_cut_spends_the_files_budget() {
+        let t = format!("# T\n\n{}\n", "[".repeat(200_000));
+        let mut p = block::new_parser();
+        let b = blocks(&mut p, &t, 0, &mut Budget::default()).unwrap();
+        assert_eq!(b, whole(&t, 0));
         assert!(matches!(
-            blocks(&mut p, &t, 0, &mut budget),
-            Err(ParseError::BlockTooLarge)
+            blocks(&mut p, &t, 0, &mut Budget::with_work(1_000, 1_000)),
+            Err(ParseError::TooSlow)
         ));
         // The same text in paragraphs a blank line apart is parsed.
         let t = format!(
@@ -285,5 +408,27 @@ mod tests {
         let b = blocks(&mut p, &t, 0, &mut Budget::default()).unwrap();
         assert_eq!(b.inlines.len(), 101);
         assert_eq!(b, whole(&t, 0));
+    }
+
+    /// Ranges after a cut are exact in bytes, and so in UTF-16 through the
+    /// line map: multi-byte text before and after a cut at a heading.
+    #[test]
+    fn positions_after_a_cut_are_exact_with_multibyte_text() {
+        let t = "# Ünïcödé 🎉\nété 日本語 [a](b.md)\n## 第二 🎉\n🎉 [c](d.md)\n";
+        let mut p = block::new_parser();
+        let b = blocks_in(&mut p, t, 0, &mut Budget::default(), 1).unwrap();
+        assert_eq!(b, whole(t, 0));
+        let second = b.headings.get(1).unwrap();
+        assert_eq!(second.text, "第二 🎉");
+        let at = t.find("## 第二").unwrap();
+        assert_eq!(second.range.start as usize, at);
+        let lines = crate::text::LineMap::new(t);
+        for (enc, end_col) in [(Encoding::Utf16, 8), (Encoding::Utf8, 14)] {
+            let start = lines.position(second.text_range.start, enc);
+            assert_eq!((start.line, start.col), (2, 3));
+            // `第二 🎉`: 2 + 1 + 2 UTF-16 units, 3 + 3 + 1 + 4 bytes.
+            let end = lines.position(second.text_range.end, enc);
+            assert_eq!((end.line, end.col), (2, end_col), "{enc:?}");
+        }
     }
 }
