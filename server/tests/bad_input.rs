@@ -3,8 +3,6 @@
 //! panic or a stack overflow. Positions are checked in the human output:
 //! 1-based lines, columns in Unicode characters.
 
-use std::time::Instant;
-
 use agentops_lsp::cli::output;
 use agentops_lsp::rules;
 use agentops_lsp::workspace::{self, CacheMode, Workspace};
@@ -278,7 +276,9 @@ fn emoji_and_cjk_columns_count_characters() {
 /// a fenced block spends little of it). Debug builds run tree-sitter-md's C
 /// code unoptimised (~1 MB/s, slower on a busy machine), so they check 2 MB
 /// instead, to keep the test short. The bulk is one fenced block, the
-/// cheapest markdown to parse.
+/// cheapest markdown to parse, and one piece of the block parse (no cut
+/// inside a fence). No wall-time bound: the machine may be loaded; the
+/// parse budget counts work.
 #[test]
 fn ten_megabyte_artifact() {
     let size: usize = if cfg!(debug_assertions) {
@@ -293,14 +293,11 @@ fn ten_megabyte_artifact() {
     }
     body.push_str("```\n\nLast line: [x](missing.md)\n");
     let last = body.lines().count() + 2;
-    let started = Instant::now();
     let out = check(&[("big", with_sections(&format!("# Research: Big\n\n{body}")))]);
-    let elapsed = started.elapsed();
     assert_eq!(
         out.of("big"),
         [format!(
             "{last}:12: error[link-broken]: `missing.md` does not exist"
         )]
     );
-    assert!(elapsed.as_secs() < 20, "{} MB took {elapsed:?}", size >> 20);
 }
