@@ -6,6 +6,7 @@ use crate::syntax::block::{self, Blocks};
 use crate::syntax::frontmatter;
 use crate::syntax::inline::{self, Inlines, LinkKind};
 use crate::syntax::slug;
+use crate::syntax::split;
 use crate::syntax::units::{self, UnitCache};
 use crate::text::{LineMap, TextRange, to_u32};
 
@@ -28,7 +29,9 @@ impl Default for Parsers {
     }
 }
 
-/// Builds the artifact of `text`; `kind` is what its path says it is.
+/// Builds the artifact of `text`; `kind` is what its path says it is. The
+/// block parse goes a piece at a time (`syntax::split`): no tree of the
+/// whole file is ever held.
 pub fn build(
     parsers: &mut Parsers,
     path: &str,
@@ -36,16 +39,26 @@ pub fn build(
     class: Class,
     kind: Option<&Kind>,
 ) -> Artifact {
+    let art = base(path, text, class);
+    let skip = body_start(&art, text);
     let mut budget = block::Budget::default();
-    match block::parse_within(&mut parsers.block, text, None, &mut budget) {
-        Ok(tree) => build_from_tree(parsers, path, text, &tree, class, kind, None, budget),
-        Err(block::ParseError::TooSlow) => abandoned(path, text, class),
+    match split::blocks(&mut parsers.block, text, skip, &mut budget) {
+        Ok(blocks) => {
+            parsers.inline.begin(budget);
+            let inlines = inline_pass(parsers, text, &art.lines, &blocks);
+            complete(parsers, art, text, blocks, inlines, kind)
+        }
+        Err(e) => abandoned_as(art, &e),
     }
 }
 
 /// The artifact of a file whose block parse spent its budget: its frontmatter only.
-pub fn abandoned(path: &str, text: &str, class: Class) -> Artifact {
-    let mut art = base(path, text, class);
+pub fn abandoned(path: &str, text: &str, class: Class, why: &block::ParseError) -> Artifact {
+    abandoned_as(base(path, text, class), why)
+}
+
+fn abandoned_as(mut art: Artifact, why: &block::ParseError) -> Artifact {
+    let block::ParseError::TooSlow = why;
     art.problem = Some(Problem {
         message: format!(
             "parsing was abandoned (its block structure took over {} units of parse work); only frontmatter was checked",
@@ -53,6 +66,26 @@ pub fn abandoned(path: &str, text: &str, class: Class) -> Artifact {
         ),
     });
     art
+}
+
+/// Where the markdown starts: after the frontmatter. An unterminated block
+/// swallows the file; the markdown after it still counts.
+fn body_start(art: &Artifact, text: &str) -> u32 {
+    art.frontmatter
+        .as_ref()
+        .filter(|f| f.error.is_none() || f.range.end < to_u32(text.len()))
+        .map_or(0, |f| f.range.end)
+}
+
+/// Inline-parses the blocks' inline content that may hold a link or code.
+fn inline_pass(parsers: &mut Parsers, text: &str, lines: &LineMap, blocks: &Blocks) -> Inlines {
+    let mut inlines = Inlines::default();
+    for ranges in &blocks.inlines {
+        if inline::worth_parsing(text, ranges) {
+            inline::parse_into(&mut parsers.inline, text, lines, ranges, &mut inlines);
+        }
+    }
+    inlines
 }
 
 /// Builds the artifact from a block tree already parsed (incrementally, for
@@ -70,27 +103,30 @@ pub fn build_from_tree(
     cache: Option<&mut UnitCache>,
     budget: block::Budget,
 ) -> Artifact {
-    let mut art = base(path, text, class);
-    // An unterminated block swallows the file; the markdown after it still counts.
-    let skip = art
-        .frontmatter
-        .as_ref()
-        .filter(|f| f.error.is_none() || f.range.end < to_u32(text.len()))
-        .map_or(0, |f| f.range.end);
+    let art = base(path, text, class);
+    let skip = body_start(&art, text);
     parsers.inline.begin(budget);
     let (blocks, inlines) = match cache {
         Some(cache) => units::extract(text, tree, skip, &art.lines, &mut parsers.inline, cache),
         None => {
             let blocks = block::extract(text, tree, skip);
-            let mut inlines = Inlines::default();
-            for ranges in &blocks.inlines {
-                if inline::worth_parsing(text, ranges) {
-                    inline::parse_into(&mut parsers.inline, text, &art.lines, ranges, &mut inlines);
-                }
-            }
+            let inlines = inline_pass(parsers, text, &art.lines, &blocks);
             (blocks, inlines)
         }
     };
+    complete(parsers, art, text, blocks, inlines, kind)
+}
+
+/// What follows extraction: the inline pass's verdict, then every fact of the kind.
+fn complete(
+    parsers: &mut Parsers,
+    mut art: Artifact,
+    text: &str,
+    blocks: Blocks,
+    inlines: Inlines,
+    kind: Option<&Kind>,
+) -> Artifact {
+    let skip = body_start(&art, text);
     art.inline_skipped = parsers.inline.finish();
     fill(&mut art, text, blocks, inlines, kind);
     if kind.is_some_and(|k| k.routes.is_some()) {

@@ -217,7 +217,7 @@ fn record_access(ws: &Workspace, rel: &str, text: &str) -> Result<u64, String> {
     if now != text {
         return Err("the bundle changed while it was being loaded; load it again".into());
     }
-    atomic::replace(&ws.root.join(rel), updated.as_bytes())
+    atomic::replace_in(&ws.root, &ws.root.join(rel), updated.as_bytes())
         .map_err(|e| format!("cannot update the bundle: {e}"))?;
     Ok(count)
 }
@@ -319,7 +319,7 @@ fn write_all(dest: &Path, entries: Vec<snapshot::Entry>) -> Result<Vec<PathBuf>,
     let mut written: Vec<PathBuf> = Vec::new();
     for e in entries {
         let target = dest.join(&e.path);
-        if let Err(err) = atomic::create_new(&target, &e.bytes) {
+        if let Err(err) = atomic::create_new_in(dest, &target, &e.bytes) {
             for w in &written {
                 let _ = std::fs::remove_file(w);
             }

@@ -180,12 +180,13 @@ pub fn save(ws: &Workspace, req: &Request, read: Reader) -> Result<Saved, String
         return Err(exists_msg());
     }
     if exists {
-        keep_previous(&digest_path).map_err(|e| fail("the previous digest", e))?;
-        keep_previous(&snap_path).map_err(|e| fail("the previous snapshot", e))?;
+        keep_previous(&ws.root, &digest_path).map_err(|e| fail("the previous digest", e))?;
+        keep_previous(&ws.root, &snap_path).map_err(|e| fail("the previous snapshot", e))?;
     }
     // The snapshot first: a digest never names a snapshot that is not there.
-    atomic::replace(&snap_path, &snap).map_err(|e| fail(&snap_rel, e))?;
-    atomic::create_new(&digest_path, digest_text.as_bytes()).map_err(|e| fail(&digest_rel, e))?;
+    atomic::replace_in(&ws.root, &snap_path, &snap).map_err(|e| fail(&snap_rel, e))?;
+    atomic::create_new_in(&ws.root, &digest_path, digest_text.as_bytes())
+        .map_err(|e| fail(&digest_rel, e))?;
     Ok(Saved {
         name: req.name.clone(),
         path: digest_rel,
@@ -225,8 +226,17 @@ pub fn lock_bundles(ws: &Workspace, folder: &str) -> Result<atomic::FolderLock, 
     if !inside(&dir) {
         return Err(outside());
     }
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create `{folder}`: {e}"))?;
-    let lock = atomic::lock_folder(&dir, atomic::LOCK_WAIT).map_err(|e| e.to_string())?;
+    // Created and opened through the root's handle (`workspace::beneath`):
+    // a folder swapped for a symlink after the check above is refused.
+    let handle = match crate::workspace::beneath::open_dir_creating(&real_root, Path::new(folder)) {
+        Err(crate::workspace::read::ReadError::Outside) => return Err(outside()),
+        Err(e) => return Err(format!("cannot create `{folder}`: {e}")),
+        Ok(handle) => handle,
+    };
+    if handle.is_none() {
+        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create `{folder}`: {e}"))?;
+    }
+    let lock = atomic::lock_folder(&dir, handle, atomic::LOCK_WAIT).map_err(|e| e.to_string())?;
     // Checked again once held: the folder may have been swapped meanwhile.
     if !inside(&dir) {
         return Err(outside());
@@ -234,14 +244,14 @@ pub fn lock_bundles(ws: &Workspace, folder: &str) -> Result<atomic::FolderLock, 
     Ok(lock)
 }
 
-/// Moves `path` to `path.prev` (replacing an older `.prev`).
-fn keep_previous(path: &Path) -> std::io::Result<()> {
+/// Moves `path` to `path.prev` (replacing an older `.prev`), beneath `root`.
+fn keep_previous(root: &Path, path: &Path) -> std::io::Result<()> {
     if path.symlink_metadata().is_err() {
         return Ok(());
     }
-    let mut prev = path.as_os_str().to_owned();
+    let mut prev = path.file_name().unwrap_or_default().to_owned();
     prev.push(".prev");
-    std::fs::rename(path, prev)
+    atomic::rename_in(root, path, &prev)
 }
 
 /// The source furthest along its flavor's phases: its phase names the bundle's.

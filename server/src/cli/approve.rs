@@ -67,8 +67,10 @@ pub fn run(args: &ApproveArgs) -> ExitCode {
         return ExitCode::from(2);
     };
     // Written where the read was allowed: the file's real path inside the root.
-    let target = read::confine(&root, &read::canonical_root(&root), &root.join(&rel))
-        .and_then(|p| crate::bundle::atomic::replace(&p, new.as_bytes()).map_err(Into::into));
+    let target =
+        read::confine(&root, &read::canonical_root(&root), &root.join(&rel)).and_then(|p| {
+            crate::bundle::atomic::replace_in(&root, &p, new.as_bytes()).map_err(Into::into)
+        });
     if let Err(e) = target {
         eprintln!("agentops-lsp: cannot write {rel}: {e}");
         return ExitCode::from(2);

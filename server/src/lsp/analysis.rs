@@ -15,6 +15,11 @@ use crate::workspace::{Workspace, classify};
 use super::convert;
 use super::state::{Root, State, read, write};
 
+/// Documents up to this size keep their block tree between edits, so an
+/// edit re-parses only what it touched (at most ~25 MB of tree for the
+/// densest text); larger ones are parsed in pieces (`syntax::split`).
+pub const INCREMENTAL_MAX: usize = 256 * 1024;
+
 thread_local! {
     static PARSERS: RefCell<Parsers> = RefCell::new(Parsers::default());
 }
@@ -121,26 +126,35 @@ pub fn analyze_version(state: &State, uri: &Uri, expected: Option<i32>) -> Optio
     let (art, tree) = {
         let ws = read(&root.ws);
         let (class, kind) = classify(&ws.schemas, ws.artifacts_dir(), &rel)?;
-        let mut budget = block::Budget::default();
-        with_parsers(|p| {
-            match block::parse_within(&mut p.block, &text, old_tree.as_ref(), &mut budget) {
-                Ok(tree) => {
-                    let art = artifact::build_from_tree(
-                        p,
-                        &rel,
-                        &text,
-                        &tree,
-                        class,
-                        kind,
-                        Some(&mut units),
-                        budget,
-                    );
-                    (art, Some(tree))
+        // A large document is parsed a piece at a time and keeps no tree:
+        // its tree would cost up to 100 times its text for as long as it
+        // stays open, and re-parsing it whole after an edit is within the
+        // budget anyway.
+        if text.len() > INCREMENTAL_MAX {
+            let art = with_parsers(|p| artifact::build(p, &rel, &text, class, kind));
+            (art, None)
+        } else {
+            let mut budget = block::Budget::default();
+            with_parsers(|p| {
+                match block::parse_within(&mut p.block, &text, old_tree.as_ref(), &mut budget) {
+                    Ok(tree) => {
+                        let art = artifact::build_from_tree(
+                            p,
+                            &rel,
+                            &text,
+                            &tree,
+                            class,
+                            kind,
+                            Some(&mut units),
+                            budget,
+                        );
+                        (art, Some(tree))
+                    }
+                    // The budget is spent: parsing again from scratch would double it.
+                    Err(e) => (artifact::abandoned(&rel, &text, class, &e), None),
                 }
-                // The budget is spent: parsing again from scratch would double it.
-                Err(_) => (artifact::abandoned(&rel, &text, class), None),
-            }
-        })
+            })
+        }
     };
     // Check the version and store while holding the document: an edit can
     // then not slip in between, and an older analysis finishing late can

@@ -31,7 +31,7 @@ pub const PARSE_BACKSTOP: Duration = Duration::from_secs(60);
 /// Text kept for a task or label value; rules never need more.
 const MAX_TEXT: usize = 512;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Blocks {
     pub headings: Vec<Heading>,
     pub code_blocks: Vec<CodeBlock>,
@@ -135,7 +135,7 @@ impl Budget {
     }
 
     /// Spends one unit of the block parse's share.
-    fn spend_block(&mut self) -> ControlFlow<()> {
+    pub(super) fn spend_block(&mut self) -> ControlFlow<()> {
         if self.block_left == 0 {
             return ControlFlow::Break(());
         }

@@ -5,4 +5,5 @@ pub mod block;
 pub mod frontmatter;
 pub mod inline;
 pub mod slug;
+pub mod split;
 pub mod units;

@@ -143,7 +143,7 @@ impl FsProbe {
     /// A file's bytes through the one capped, confined reader.
     fn read(&self, path: &Path) -> Option<Vec<u8>> {
         let real = super::read::confine(&self.root, &self.real_root, path).ok()?;
-        super::read::read_capped(&real, MAX_ANCHOR_FILE).ok()
+        super::read::read_confined(&self.real_root, &real, MAX_ANCHOR_FILE).ok()
     }
 
     pub fn heading_slugs(&self, path: &Path) -> Arc<Vec<String>> {

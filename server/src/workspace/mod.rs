@@ -1,5 +1,6 @@
 //! The workspace: every artifact of one root, its flavors and config.
 
+pub mod beneath;
 mod cache;
 mod classify;
 pub mod code_map;

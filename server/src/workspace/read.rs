@@ -127,7 +127,11 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
         // O_NONBLOCK it returns at once and the fstat below refuses it.
         options.custom_flags(libc::O_NONBLOCK);
     }
-    let file = options.open(path)?;
+    read_open(options.open(path)?, cap)
+}
+
+/// Reads an opened file: regular (checked on the handle), at most `cap` bytes.
+fn read_open(file: std::fs::File, cap: u64) -> Result<Vec<u8>, ReadError> {
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular);
@@ -144,10 +148,24 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// `read_capped` of `path` (already `confine`d: under `real_root`), opened
+/// so that a symlink swapped in after the check cannot lead out of the root
+/// (`beneath::open`). Where the kernel cannot do that, the checked path.
+pub fn read_confined(real_root: &Path, path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
+    let rel = path
+        .strip_prefix(real_root)
+        .map_err(|_| ReadError::Outside)?;
+    match super::beneath::open_file(real_root, rel)? {
+        Some(file) => read_open(file, cap),
+        None => read_capped(path, cap),
+    }
+}
+
 /// A repository file: confined to the root, regular, at most `cap` bytes.
 pub fn read_in(root: &Path, path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
-    let real = confine(root, &canonical_root(root), path)?;
-    read_capped(&real, cap)
+    let real_root = canonical_root(root);
+    let real = confine(root, &real_root, path)?;
+    read_confined(&real_root, &real, cap)
 }
 
 /// A root-relative repository file, at most the size of the largest
@@ -214,5 +232,52 @@ mod tests {
                 Err(ReadError::NotRegular)
             ));
         }
+    }
+
+    /// A folder on the way swapped with a symlink out of the root, over and
+    /// over from another thread, while the file is read N times: the read
+    /// may fail, but it never returns what is outside (the check and the
+    /// open are one step, `workspace::beneath`).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_symlink_swapped_in_during_reads_never_leads_outside() {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        let outside = dir.path().join("outside");
+        std::fs::create_dir_all(root.join("d")).unwrap();
+        std::fs::create_dir(&outside).unwrap();
+        std::fs::write(root.join("d/f.md"), "inside").unwrap();
+        std::fs::write(outside.join("f.md"), "SECRET").unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("alt")).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let swapper = {
+            let (d, alt, stop) = (root.join("d"), root.join("alt"), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                let mut swaps = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    renameat_with(CWD, &d, CWD, &alt, RenameFlags::EXCHANGE).unwrap();
+                    swaps += 1;
+                }
+                swaps
+            })
+        };
+        let mut read = 0;
+        for _ in 0..20_000 {
+            match read_in(&root, &root.join("d/f.md"), 64) {
+                Ok(bytes) => {
+                    assert_eq!(bytes, b"inside");
+                    read += 1;
+                }
+                Err(ReadError::Outside | ReadError::Missing) => {}
+                Err(e) => panic!("{e}"),
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+        assert!(swapper.join().unwrap() > 0);
+        // Some reads landed between swaps; none of them outside.
+        let _ = read;
     }
 }

@@ -223,6 +223,7 @@ pub fn scan_reporting(
     let schemas = &ws.schemas;
     let dir = ws.config.workspace.artifacts.clone();
     let root = ws.root.clone();
+    let real_root = super::read::canonical_root(&root);
     // A stamp this close to the cache write may hide a same-tick change.
     let trusted_before = cached.written_ns.saturating_sub(2_000_000_000);
     let results: Vec<(Artifact, u64, Fresh, Option<Stamp>)> = paths
@@ -244,7 +245,9 @@ pub fn scan_reporting(
                 other => other,
             };
             // Capped one byte past the limit: a larger file is reported by size.
-            let bytes = super::read::read_capped(&full, MAX_FILE + 1);
+            // Opened beneath the root: a file swapped for a symlink out of
+            // it since the walk is refused (`workspace::beneath`).
+            let bytes = super::read::read_confined(&real_root, &real_root.join(rel), MAX_FILE + 1);
             let len = bytes.as_ref().map_or(0, |b| b.len() as u64);
             let hash = bytes.as_ref().map_or(0, |b| xxhash_rust::xxh3::xxh3_64(b));
             if let Some((a, _)) = hit.filter(|(a, _)| a.hash == hash && a.problem.is_none()) {
