@@ -1,7 +1,7 @@
 // Driving code-server's workbench in Chromium the way a user does: the command palette,
 // Quick Open, the Problems panel, context menus. Only what the suite needs; every wait is
 // on something visible, with a generous cap (the machine is shared and slow).
-const LONG = 60_000;
+const LONG = 30_000;
 
 export class Workbench {
   constructor(page) {
@@ -13,6 +13,14 @@ export class Workbench {
     await this.page.waitForSelector(".monaco-workbench .part.editor", { timeout: LONG });
     // The extension host and the explorer are up when the folder's tree shows.
     await this.page.waitForSelector(".explorer-folders-view .monaco-list-row", { timeout: LONG });
+  }
+
+  // Between tests: no widget left open, the focus back in the editor area.
+  async reset() {
+    for (let i = 0; i < 3; i++) await this.page.keyboard.press("Escape");
+    const editor = this.page.locator(".part.editor");
+    const box = await editor.boundingBox({ timeout: 1000 }).catch(() => null);
+    if (box) await this.page.mouse.click(box.x + box.width / 2, box.y + box.height - 40);
   }
 
   quickInput() {
@@ -71,8 +79,15 @@ export class Workbench {
     await input.waitFor({ state: "visible", timeout: LONG });
     await input.fill(rel);
     const name = rel.split("/").pop();
-    await this.quickInput().locator(".monaco-list-row", { hasText: name }).first().waitFor({ timeout: LONG });
-    await this.page.keyboard.press("Enter");
+    const dir = rel.split("/").slice(0, -1).join("/");
+    // The row of that very file (recently opened files are listed before the search ends).
+    const row = this.quickInput()
+      .locator(".monaco-list-row")
+      .filter({ has: this.page.locator(".label-name", { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) }) })
+      .filter({ hasText: dir })
+      .first();
+    await row.waitFor({ timeout: LONG });
+    await row.click();
     await this.activeTab(name);
   }
 
@@ -84,7 +99,8 @@ export class Workbench {
 
   async goTo(line, col) {
     await this.command("Go to Line/Column...");
-    await this.answer(`${line}:${col}`);
+    // Its input is Quick Open's with the `:` prefix.
+    await this.answer(`:${line}:${col}`);
     await this.page.locator(".statusbar", { hasText: `Ln ${line}, Col ${col}` }).waitFor({ timeout: LONG });
   }
 
@@ -94,18 +110,36 @@ export class Workbench {
     return (await line.textContent())?.replace(/\u00a0/g, " ") ?? "";
   }
 
-  // Code actions at the cursor ("Quick Fix..." or "Refactor...") and applies `title`.
+  // Code actions at the cursor ("Quick Fix..." or "Refactor...") and applies the one whose
+  // title contains `title`, with the keyboard (the widget's pointer block eats clicks).
   async codeAction(paletteLabel, title) {
     await this.command(paletteLabel);
-    const widget = this.page.locator(".action-widget");
-    const row = widget.locator(".monaco-list-row", { hasText: title }).first();
+    const rows = this.page.locator(".action-widget .monaco-list-row.action");
     try {
-      await row.waitFor({ timeout: LONG });
+      await rows.first().waitFor({ timeout: LONG });
     } catch (e) {
-      const shown = await widget.locator(".monaco-list-row").allTextContents().catch(() => []);
-      throw new Error(`no code action "${title}" among: ${shown.join(" | ")}`, { cause: e });
+      throw new Error(`no code actions shown for "${title}"`, { cause: e });
     }
-    await row.click();
+    for (let i = 0; i < 40; i++) {
+      const focused = (await this.page.locator(".action-widget .monaco-list-row.action.focused").getAttribute("aria-label").catch(() => "")) ?? "";
+      if (focused.includes(title)) {
+        await this.page.keyboard.press("Enter");
+        return;
+      }
+      await this.page.keyboard.press("ArrowDown");
+    }
+    const shown = await rows.evaluateAll((els) => els.map((e) => e.getAttribute("aria-label")));
+    throw new Error(`no code action "${title}" among: ${shown.join(" | ")}`);
+  }
+
+  // Saves the active editor until `done()` holds: a server edit may land after a save.
+  async saveUntil(what, done) {
+    for (let i = 0; i < 30; i++) {
+      await this.command("File: Save");
+      if (done()) return;
+      await this.page.waitForTimeout(500);
+    }
+    throw new Error(`not on disk after saving: ${what}`);
   }
 
   // Every marker the Problems panel lists, as {path, severity, message, line, col}: the
