@@ -185,12 +185,17 @@ async function test(name, body) {
     results.failed++;
     const shot = path.join(artifacts, `${String(n).padStart(2, "0")}-${name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}.png`);
     await page?.screenshot({ path: shot }).catch(() => undefined);
-    console.log(`not ok - ${name}\n  ${(e instanceof Error ? e.message : String(e)).replace(/\n/g, "\n  ")}\n  screenshot: ${shot}`);
+    // Where in the suite it failed: the first frames in its own files.
+    const where = (e instanceof Error ? (e.stack ?? "") : "").split("\n").filter((l) => /(suite|browser)\.mjs/.test(l)).slice(0, 2).join("\n  ");
+    console.log(`not ok - ${name}\n  ${(e instanceof Error ? e.message : String(e)).replace(/\n/g, "\n  ")}\n  ${where}\n  screenshot: ${shot}`);
   }
 }
 
+// Opens a folder in the workbench and waits for the extension: its status view shows
+// once it has activated and its server started (the view's `when` is agentops.active).
 async function openFolder(folder) {
   await wb.open(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
+  await page.locator(".pane-header", { hasText: "Agentops Status" }).waitFor({ timeout: 60_000 });
 }
 
 const fileOf = (rel) => path.join(example, rel);
@@ -222,7 +227,6 @@ try {
       if (want === 0) throw new Error(`the ${layout} fixture has no finding to show`);
       const got = await wb.problems({ expect: (ms) => ms.length >= want });
       assertEqual(got.length, want, `${layout}: markers in the Problems panel (${got.map(key).join("; ")})`);
-      await page.locator(".pane-header", { hasText: "Agentops Status" }).waitFor({ timeout: 30_000 });
     });
   }
 
@@ -293,7 +297,7 @@ try {
     const view = page.locator(".pane", { has: page.locator(".pane-header", { hasText: "Agentops Status" }) });
     const rows = view.locator(".monaco-list-row");
     const status = JSON.parse(cli(["status", "--json", example], example));
-    const [first, second] = status.roots[0].flavors;
+    const [first, second] = status.flavors;
     // The first flavor open on its work items, then the next flavor (the view is short:
     // the rows below its fold are not rendered).
     const want = [first.name, ...first.items.map((i) => i.key), second.name];
@@ -335,30 +339,40 @@ try {
 
   await test("Route to Another Flavor, then Acknowledge Routed Source after the source changed", async () => {
     const spec = "agentops/product-dev/specs/2025-11-06-user-authentication/spec.md";
+    const dir = "agentops/infrastructure-ops/research";
+    const existing = new Set(fs.readdirSync(fileOf(dir)));
+    // One spec.md tab only: the tabs are how the test moves between the two files.
+    await wb.command("View: Close All Editors");
     await wb.openFile(spec);
     await wb.command("Agentops: Route to Another Flavor…");
     await wb.pickRow("infrastructure-ops");
-    await wb.command("File: Save All Files");
-    const routedRel = await waitFor("a research that records the route", () =>
-      fs
-        .readdirSync(path.join(example, "agentops/infrastructure-ops/research"))
-        .map((f) => `agentops/infrastructure-ops/research/${f}`)
-        .find((f) => read(f).includes("routed_from")),
-    );
-    if (!read(spec).includes(path.basename(routedRel))) throw new Error(`the spec does not route to ${routedRel}`);
+    const created = await waitFor("the routed research", () => fs.readdirSync(fileOf(dir)).find((f) => !existing.has(f)));
+    const routed = `${dir}/${created}`;
+    // The route edits both files (the target's routed_from, the source's routes): save them.
+    // The server shows the new file; Quick Open may not index it yet, its tab is there.
+    const tab = () => page.locator(".tabs-container .tab", { hasText: created }).first().click();
+    await wb.activeTab(created);
+    await wb.saveUntil(routed, () => read(routed).includes("routed_from"));
+    await page.locator(".tabs-container .tab", { hasText: "spec.md" }).first().click();
+    await wb.activeTab("spec.md");
+    await wb.saveUntil(spec, () => read(spec).includes(created));
+    if (!read(routed).includes("routed_from")) throw new Error(`${routed} records no routed_from`);
+    if (!read(spec).includes(created)) throw new Error(`the spec does not route to ${created}`);
     // The product team edits the spec: the route goes stale on the ops side.
-    fs.appendFileSync(fileOf(spec), "\n- A new requirement the ops research has not read yet.\n");
-    await wb.openFile(routedRel);
-    await wb.problems({ filter: path.basename(routedRel), expect: (ms) => ms.some((m) => m.path === routedRel && /changed/i.test(m.message)) });
-    await wb.openFile(routedRel);
-    const before = read(routedRel);
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type("\nA new requirement the ops research has not read yet.\n");
+    await wb.saveUntil("the spec's new requirement", () => read(spec).includes("A new requirement"));
+    const stale = (ms) => ms.some((m) => m.path === routed && /changed since it was acknowledged/.test(m.message));
+    await tab();
+    const shown = await wb.problems({ filter: created, expect: stale });
+    if (!stale(shown)) throw new Error(`no route-stale on the routed research: ${shown.map(key).join("; ")}`);
+    await tab();
+    await wb.activeTab(created);
+    const before = read(routed);
     await wb.command("Agentops: Acknowledge Routed Source");
-    await wb.saveUntil("routed_from updated", () => read(routedRel) !== before);
-    const left = await wb.problems({
-      filter: path.basename(routedRel),
-      expect: (ms) => !ms.some((m) => m.path === routedRel && /changed/i.test(m.message)),
-    });
-    if (left.some((m) => m.path === routedRel && /changed/i.test(m.message))) throw new Error("the route is still stale after Acknowledge");
+    await wb.saveUntil("routed_from updated", () => read(routed) !== before);
+    const left = await wb.problems({ filter: created, expect: (ms) => !stale(ms) });
+    if (stale(left)) throw new Error("the route is still stale after Acknowledge");
   });
 
   await test("Getting Started walkthrough: its steps are shown", async () => {
