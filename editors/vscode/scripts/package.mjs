@@ -25,7 +25,8 @@ if (fs.existsSync(binary)) {
   fs.mkdirSync(serverDir);
   fs.copyFileSync(binary, path.join(serverDir, exe));
   fs.chmodSync(path.join(serverDir, exe), 0o755);
-  // Debug symbols are for profiling the server, not for shipping it (64 MB → ~10 MB).
+  // The release profile already strips; a binary from another profile (AGENTOPS_LSP) is
+  // stripped here, since symbols are for profiling, not for shipping.
   if (process.platform === "linux" && !process.env.VSCE_TARGET) {
     try {
       execFileSync("strip", [path.join(serverDir, exe)]);

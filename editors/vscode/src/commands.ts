@@ -15,6 +15,7 @@ import {
   suggestBundleName,
 } from "./bundles";
 import { describeError, executeCommand, requestStatus } from "./client";
+import { acknowledge, route } from "./routeCommands";
 import { noSpecsMessage, type SpecPick, type SpecsForPath, specPickItems } from "./specs";
 import type { PhaseStatusBar, StatusTreeProvider } from "./statusView";
 import { phaseOfFile } from "./statusTree";
@@ -204,7 +205,11 @@ async function showStatus(d: Deps): Promise<number> {
   return (await d.tree.refresh()).length;
 }
 
-async function showSpecs(d: Deps, args?: { uri?: string; pick?: boolean }): Promise<SpecPick[] | undefined> {
+// `menu`: called from a context menu with the clicked file, so errors are shown, not thrown.
+async function showSpecs(
+  d: Deps,
+  args?: { uri?: string; pick?: boolean; menu?: boolean },
+): Promise<SpecPick[] | undefined> {
   const uri = args?.uri ? vscode.Uri.parse(args.uri) : vscode.window.activeTextEditor?.document.uri;
   if (!uri || uri.scheme !== "file") {
     void vscode.window.showWarningMessage("agentops: open a file of the workspace first.");
@@ -214,7 +219,7 @@ async function showSpecs(d: Deps, args?: { uri?: string; pick?: boolean }): Prom
   try {
     answer = await d.client.sendRequest<SpecsForPath | null>("agentops/specsForPath", { uri: uri.toString() });
   } catch (e) {
-    if (args?.uri !== undefined) throw e;
+    if (args?.uri !== undefined && !args.menu) throw e;
     void vscode.window.showErrorMessage(describeError(e, "Show Specs"));
     return undefined;
   }
@@ -255,5 +260,9 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
     reg("agentops.editor.showStatus", () => showStatus(d)),
     reg("agentops.editor.refreshStatus", () => d.tree.refresh()),
     reg("agentops.editor.showSpecs", (args?: { uri?: string; pick?: boolean }) => showSpecs(d, args)),
+    // From a context menu: VS Code passes the file (or folder) clicked.
+    reg("agentops.editor.showSpecsForFile", (target?: vscode.Uri) => showSpecs(d, { uri: target?.toString(), menu: true })),
+    reg("agentops.editor.route", (args?: { uri?: string; flavor?: string }) => route(d.client, args)),
+    reg("agentops.editor.acknowledge", (args?: { uri?: string; source?: string }) => acknowledge(d.client, args)),
   ];
 }

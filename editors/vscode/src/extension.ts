@@ -32,6 +32,12 @@ const PALETTE = [
   "agentops.editor.showStatus",
   "agentops.editor.refreshStatus",
   "agentops.editor.showSpecs",
+  "agentops.editor.showSpecsForFile",
+  "agentops.editor.route",
+  "agentops.editor.acknowledge",
+  "agentops.editor.newSpec",
+  "agentops.editor.newResearch",
+  "agentops.editor.newPlan",
 ];
 
 let current: Session | undefined;
