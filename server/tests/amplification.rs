@@ -60,13 +60,26 @@ fn check_limited(root: &Path, data_mb: u64, cpu_secs: u64) -> Run {
 }
 
 fn workspace(files: &[(&str, String)]) -> tempfile::TempDir {
+    let named: Vec<(String, String)> = files
+        .iter()
+        .map(|(name, text)| (format!("{DIR}/{name}-research.md"), text.clone()))
+        .collect();
+    files_at(&named)
+}
+
+/// A workspace of files at the given root-relative paths.
+fn files_at(files: &[(String, String)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let research = dir.path().join(DIR);
-    std::fs::create_dir_all(&research).unwrap();
-    for (name, text) in files {
-        std::fs::write(research.join(format!("{name}-research.md")), text).unwrap();
+    for (rel, text) in files {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
     }
     dir
+}
+
+fn count(stdout: &str, needle: &str) -> usize {
+    stdout.matches(needle).count()
 }
 
 /// A paragraph of 400 KB of `[` cost ~170 MB and seconds in the inline pass
@@ -171,5 +184,160 @@ fn many_paragraphs_of_brackets_cost_a_small_multiple() {
         !run.stdout.contains("artifact-unreadable"),
         "{}",
         run.stdout
+    );
+}
+
+const SCENARIO: &str = "#### Scenario: s\n- **WHEN** x\n- **THEN** y\n\n";
+
+fn openspec_spec(requirements: &str) -> String {
+    format!(
+        "# Cap Specification\n\n## Purpose\nWhat the capability is for, in a sentence of fifty characters.\n\n## Requirements\n\n{requirements}"
+    )
+}
+
+fn openspec_change(delta: String) -> Vec<(String, String)> {
+    vec![
+        (
+            "openspec/changes/add-x/proposal.md".into(),
+            "# Change: X\n\n## Why\nBecause owners asked for it.\n\n## What Changes\n- x\n".into(),
+        ),
+        ("openspec/changes/add-x/specs/cap/spec.md".into(), delta),
+    ]
+}
+
+/// 100,000 requirements in a spec and 100,000 REMOVED names none of which
+/// it has: each name was looked up in every block of the spec (10^10
+/// comparisons, minutes of CPU), and each finding searched 100,000 names
+/// for a "did you mean". Now lookups are by hash, and one file reports at
+/// most 200 findings of a code, the last saying how many more there are.
+#[test]
+fn a_hundred_thousand_requirements_are_checked_in_linear_time() {
+    const N: usize = 100_000;
+    // Headings and one line each: a scenario per requirement would take the
+    // file past its parse budget (`artifact-unreadable`), and nothing else.
+    let spec: String = (0..N)
+        .map(|i| format!("### Requirement: R{i}\nThe system SHALL {i}.\n"))
+        .collect();
+    let delta: String = (0..N).map(|i| format!("### Requirement: Q{i}\n")).collect();
+    let mut files = openspec_change(format!("## REMOVED Requirements\n\n{delta}"));
+    files.push(("openspec/specs/cap/spec.md".into(), openspec_spec(&spec)));
+    let dir = files_at(&files);
+    let run = check_limited(dir.path(), 2048, 120);
+    assert!(run.status.is_some(), "killed after {:?}", run.elapsed);
+    let code = "[block-reference-unknown]";
+    assert_eq!(
+        count(&run.stdout, code),
+        200,
+        "{}",
+        &run.stdout[..run.stdout.len().min(2000)]
+    );
+    assert!(
+        run.stdout.contains(&format!(
+            "({} more `block-reference-unknown` findings in this file are not shown)",
+            N - 200
+        )),
+        "{}",
+        &run.stdout[..run.stdout.len().min(2000)]
+    );
+}
+
+fn kiro(requirements: usize, tasks: &str) -> Vec<(String, String)> {
+    let reqs: String = (1..=requirements)
+        .map(|i| format!("### Requirement {i}\n\n#### Acceptance Criteria\n\n1. WHEN a THEN the system SHALL b\n\n"))
+        .collect();
+    vec![
+        (
+            ".kiro/specs/f/requirements.md".into(),
+            format!("# Requirements Document\n\n## Introduction\nx\n\n## Requirements\n\n{reqs}"),
+        ),
+        (
+            ".kiro/specs/f/tasks.md".into(),
+            format!("# Implementation Plan\n\n{tasks}"),
+        ),
+    ]
+}
+
+/// 100,000 Kiro requirements of which one task cites one: each was compared
+/// with every id and every citation. Capped as above.
+#[test]
+fn a_hundred_thousand_uncovered_requirements_are_capped() {
+    let dir = files_at(&kiro(100_000, "- [ ] 1. Do it\n  - _Requirements: 1.1_\n"));
+    let run = check_limited(dir.path(), 2048, 120);
+    assert!(run.status.is_some(), "killed after {:?}", run.elapsed);
+    assert_eq!(
+        count(&run.stdout, "[requirement-uncovered]"),
+        200,
+        "{}",
+        &run.stdout[..run.stdout.len().min(2000)]
+    );
+    assert!(
+        run.stdout
+            .contains("(99799 more `requirement-uncovered` findings in this file are not shown)")
+    );
+}
+
+/// One unknown id cited 100,000 times is one finding; it keeps 100 related
+/// places and counts the rest. A known id cited 100,000 times costs a lookup
+/// each.
+#[test]
+fn a_requirement_cited_a_hundred_thousand_times_is_one_finding() {
+    let tasks: String =
+        "- [ ] 1. Do it\n".to_string() + &"  - _Requirements: 1.1, 9.9_\n".repeat(100_000);
+    let dir = files_at(&kiro(1, &tasks));
+    let run = check_limited(dir.path(), 2048, 120);
+    assert!(run.status.is_some(), "killed after {:?}", run.elapsed);
+    assert_eq!(
+        count(&run.stdout, "[task-requirement-unknown]"),
+        1,
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("`9.9` is not a requirement of .kiro/specs/f/requirements.md (it declares 1, 1.1) (also on lines 5, 6, 7, 8, 9 and 99994 more)"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        count(&run.stdout, "[requirement-uncovered]"),
+        0,
+        "{}",
+        run.stdout
+    );
+}
+
+/// A requirement name of a million characters, twice, in a MODIFIED section
+/// whose spec lacks it: no quadratic "did you mean", and messages that echo
+/// it are bounded.
+#[test]
+fn a_huge_requirement_name_is_bounded() {
+    let name = "é".repeat(1_000_000);
+    let block = format!("### Requirement: {name}\nThe system SHALL.\n\n{SCENARIO}");
+    let mut files = openspec_change(format!("## MODIFIED Requirements\n\n{block}{block}"));
+    files.push((
+        "openspec/specs/cap/spec.md".into(),
+        openspec_spec(&format!(
+            "### Requirement: {}\nThe system SHALL.\n\n{SCENARIO}",
+            "é".repeat(999_999)
+        )),
+    ));
+    let dir = files_at(&files);
+    let run = check_limited(dir.path(), 1024, 60);
+    assert!(run.status.is_some(), "killed after {:?}", run.elapsed);
+    assert_eq!(
+        count(&run.stdout, "[block-reference-unknown]"),
+        2,
+        "{}",
+        run.stdout.len()
+    );
+    assert_eq!(
+        count(&run.stdout, "[block-duplicate]"),
+        1,
+        "{}",
+        run.stdout.len()
+    );
+    assert!(
+        run.stdout.lines().all(|l| l.len() < 4096),
+        "a line of {} bytes",
+        run.stdout.lines().map(str::len).max().unwrap_or(0)
     );
 }

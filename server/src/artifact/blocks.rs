@@ -53,14 +53,20 @@ pub struct Citation {
 
 /// Whether the heading of block `b` says it was dropped (`Requirement 12:
 /// … — DESCOPED`, `~~…~~`): it keeps its number and is not judged.
+/// Sections are in document order: found by binary search, so checking
+/// every block of a file stays linear.
 pub fn dropped(art: &Artifact, b: &BlockUse) -> bool {
+    let at = art
+        .sections
+        .partition_point(|s| s.range.start < b.range.start);
     art.sections
-        .iter()
-        .find(|s| s.range.start == b.range.start)
+        .get(at)
+        .filter(|s| s.range.start == b.range.start)
         .is_some_and(|s| super::code_scope::heading_dropped(&s.text))
 }
 
-/// The blocks of `art` that `kind` declares.
+/// The blocks of `art` that `kind` declares. `code` (here and below) is the
+/// fenced blocks in document order.
 pub fn find(art: &Artifact, kind: &Kind, text: &str, code: &[TextRange]) -> Vec<BlockUse> {
     if kind.blocks.is_empty() {
         return Vec::new();
@@ -76,6 +82,10 @@ pub fn find(art: &Artifact, kind: &Kind, text: &str, code: &[TextRange]) -> Vec<
             ))
         })
         .collect();
+    // Heading starts in order, to find the next heading after a block in
+    // log time: a file of 100,000 requirements is not 10^10 comparisons.
+    let mut starts: Vec<u32> = art.sections.iter().map(|s| s.range.start).collect();
+    starts.sort_unstable();
     let mut out = Vec::new();
     for node in &art.sections {
         let Some((def, name)) = kind
@@ -101,12 +111,9 @@ pub fn find(art: &Artifact, kind: &Kind, text: &str, code: &[TextRange]) -> Vec<
         if !def.sections.is_empty() && !section.as_ref().is_some_and(|s| def.sections.contains(s)) {
             continue;
         }
-        let own_end = art
-            .sections
-            .iter()
-            .map(|s| s.range.start)
-            .filter(|&s| s >= node.range.end)
-            .min()
+        let own_end = starts
+            .get(starts.partition_point(|&s| s < node.range.end))
+            .copied()
             .unwrap_or(node.end)
             .min(node.end);
         let own = outside(text, TextRange::new(node.range.end, own_end), code);
@@ -157,8 +164,10 @@ pub fn requirement_ids(
         }
     }
     if let Some(re) = rule.pattern.as_deref().and_then(regexes::get) {
+        let mut seen: std::collections::HashSet<String> =
+            out.iter().map(|r| r.id.clone()).collect();
         for (id, range) in group_matches(art, text, code, &re) {
-            if !out.iter().any(|r| r.id == id) {
+            if seen.insert(id.clone()) {
                 out.push(RequirementId { id, range });
             }
         }
@@ -178,7 +187,11 @@ pub fn citations(art: &Artifact, kind: &Kind, text: &str, code: &[TextRange]) ->
     let id = rule.id.as_deref().and_then(regexes::get);
     let mut out = Vec::new();
     for (list, range) in group_matches(art, text, code, &re) {
-        let task = art.tasks.iter().rposition(|t| t.range.start <= range.start);
+        // Tasks are in document order: the last one starting before it.
+        let task = art
+            .tasks
+            .partition_point(|t| t.range.start <= range.start)
+            .checked_sub(1);
         for (id, s, e) in super::citations::ids(&list, rule, id.as_ref()) {
             out.push(Citation {
                 id,
@@ -248,13 +261,15 @@ fn outside<'t>(text: &'t str, range: TextRange, code: &[TextRange]) -> Vec<&'t s
         .collect()
 }
 
+/// `code` is sorted by start and its ranges do not overlap (fenced blocks):
+/// the ones in `range` are found by binary search, not by a scan per block.
 fn outside_at<'t>(text: &'t str, range: TextRange, code: &[TextRange]) -> Vec<(u32, &'t str)> {
-    let mut cuts: Vec<TextRange> = code
+    let first = code.partition_point(|c| c.end <= range.start);
+    let cuts = code
+        .get(first..)
+        .unwrap_or_default()
         .iter()
-        .filter(|c| c.end > range.start && c.start < range.end)
-        .copied()
-        .collect();
-    cuts.sort_by_key(|c| c.start);
+        .take_while(|c| c.start < range.end);
     let mut out = Vec::new();
     let mut at = range.start;
     for c in cuts {

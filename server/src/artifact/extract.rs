@@ -195,7 +195,8 @@ fn fill(art: &mut Artifact, text: &str, blocks: Blocks, inlines: Inlines, kind: 
         art.blank = blank(text.get(body..).unwrap_or(""));
         art.status = status(art, kind);
         art.code_paths = code_paths(art, kind, text);
-        let fenced: Vec<TextRange> = art.code_blocks.iter().map(|c| c.range).collect();
+        let mut fenced: Vec<TextRange> = art.code_blocks.iter().map(|c| c.range).collect();
+        fenced.sort_by_key(|c| c.start);
         art.blocks = super::blocks::find(art, kind, text, &fenced);
         art.requirement_ids = super::blocks::requirement_ids(art, kind, text, &fenced);
         art.citations = super::blocks::citations(art, kind, text, &fenced);

@@ -3,6 +3,8 @@
 //! `blocks` declare (a requirement has a scenario and says SHALL or MUST,
 //! names it once, and names one that exists in another file).
 
+use std::collections::{HashMap, HashSet};
+
 use crate::artifact::Artifact;
 use crate::artifact::blocks::BlockUse;
 use crate::schema::{Block, BlockRef, BlockRule, Kind, regexes};
@@ -21,13 +23,22 @@ pub fn check(ws: &Workspace, art: &Artifact, kind: &Kind, sink: &mut Sink) {
             );
         }
     }
-    let mut seen: Vec<&BlockUse> = Vec::new();
+    // Lookups by hash and binary search: a file of 100,000 requirements
+    // is checked in linear time (tests/amplification.rs).
+    let mut seen: HashMap<(&str, &str), &BlockUse> = HashMap::new();
+    let mut starts: Vec<(u32, u8, &str)> = art
+        .sections
+        .iter()
+        .map(|s| (s.range.start, s.level, s.text.trim()))
+        .collect();
+    starts.sort_unstable_by_key(|s| s.0);
+    let mut names: HashMap<*const BlockRef, Targets> = HashMap::new();
     for b in &art.blocks {
         let Some(def) = kind.blocks.iter().find(|d| d.id == b.block) else {
             continue;
         };
         if def.unique {
-            if let Some(first) = seen.iter().find(|f| f.block == b.block && f.name == b.name) {
+            if let Some(first) = seen.get(&(b.block.as_str(), b.name.as_str())) {
                 let line = art
                     .lines
                     .position(first.range.start, crate::text::Encoding::Utf8)
@@ -50,8 +61,9 @@ pub fn check(ws: &Workspace, art: &Artifact, kind: &Kind, sink: &mut Sink) {
                         message: "first here".into(),
                     });
                 }
+            } else {
+                seen.insert((b.block.as_str(), b.name.as_str()), b);
             }
-            seen.push(b);
         }
         // A block its heading says was dropped (`— DESCOPED`, `~~…~~`) keeps
         // its number for cross-references; it has no scenarios or criteria
@@ -60,7 +72,7 @@ pub fn check(ws: &Workspace, art: &Artifact, kind: &Kind, sink: &mut Sink) {
             continue;
         }
         for rule in applying(def, b) {
-            children(art, def, b, rule, sink);
+            children(&starts, def, b, rule, sink);
             if !rule.keywords.is_empty() && b.keywords.is_empty() {
                 sink.push(
                     "block-keyword-missing",
@@ -76,7 +88,10 @@ pub fn check(ws: &Workspace, art: &Artifact, kind: &Kind, sink: &mut Sink) {
             if let Some(r) = &rule.exists
                 && ws.complete
             {
-                reference(ws, art, def, b, r, sink);
+                let targets = names
+                    .entry(std::ptr::from_ref(r))
+                    .or_insert_with(|| Targets::of(ws, art, def, r));
+                reference(def, b, r, targets, sink);
             }
         }
     }
@@ -89,20 +104,27 @@ fn applying<'d>(def: &'d Block, b: &BlockUse) -> impl Iterator<Item = &'d BlockR
     })
 }
 
-fn children(art: &Artifact, def: &Block, b: &BlockUse, rule: &BlockRule, sink: &mut Sink) {
+/// `starts`: every heading's start, level and text, in document order.
+fn children(
+    starts: &[(u32, u8, &str)],
+    def: &Block,
+    b: &BlockUse,
+    rule: &BlockRule,
+    sink: &mut Sink,
+) {
+    let first = starts.partition_point(|s| s.0 <= b.range.start);
+    let inside = starts
+        .get(first..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|s| s.0 < b.end);
     for child in &rule.children {
         let Some(re) = regexes::get(&child.heading) else {
             continue;
         };
-        let n = art
-            .sections
-            .iter()
-            .filter(|s| {
-                s.range.start > b.range.start
-                    && s.range.start < b.end
-                    && s.level == child.level
-                    && re.is_match(s.text.trim())
-            })
+        let n = inside
+            .clone()
+            .filter(|s| s.1 == child.level && re.is_match(s.2))
             .count();
         if n < child.min {
             let what = if child.description.is_empty() {
@@ -123,42 +145,60 @@ fn children(art: &Artifact, def: &Block, b: &BlockUse, rule: &BlockRule, sink: &
     }
 }
 
-/// The block's name must be a block of the artifact `r` names.
-fn reference(
-    ws: &Workspace,
-    art: &Artifact,
-    def: &Block,
-    b: &BlockUse,
-    r: &BlockRef,
-    sink: &mut Sink,
-) {
-    let wanted = r.block.as_deref().unwrap_or(&def.id);
-    let ours = captures_of(art);
-    let targets: Vec<&Artifact> = ws
-        .artifacts
-        .values()
-        .filter(|a| a.class.flavor() == art.class.flavor() && a.class.kind() == Some(&r.kind))
-        .filter(|a| {
-            let theirs = captures_of(a);
-            r.captures
-                .iter()
-                .all(|c| value(&ours, c).is_some() && value(&ours, c) == value(&theirs, c))
-        })
-        .collect();
-    if targets.iter().any(|t| {
-        t.blocks
+/// The artifacts an `exists` rule looks in, and the names of their blocks.
+struct Targets<'w> {
+    first: Option<&'w Artifact>,
+    names: HashSet<&'w str>,
+    within: String,
+}
+
+impl<'w> Targets<'w> {
+    fn of(ws: &'w Workspace, art: &Artifact, def: &Block, r: &BlockRef) -> Targets<'w> {
+        let wanted = r.block.as_deref().unwrap_or(&def.id);
+        let ours = captures_of(art);
+        let found: Vec<&Artifact> = ws
+            .artifacts
+            .values()
+            .filter(|a| a.class.flavor() == art.class.flavor() && a.class.kind() == Some(&r.kind))
+            .filter(|a| {
+                let theirs = captures_of(a);
+                r.captures
+                    .iter()
+                    .all(|c| value(&ours, c).is_some() && value(&ours, c) == value(&theirs, c))
+            })
+            .collect();
+        let names = found
             .iter()
-            .any(|tb| tb.block == wanted && tb.name == b.name)
-    }) {
+            .flat_map(|t| t.blocks.iter())
+            .filter(|tb| tb.block == wanted)
+            .map(|tb| tb.name.as_str())
+            .collect();
+        let within = r
+            .captures
+            .iter()
+            .filter_map(|c| Some(format!("{c} `{}`", value(&ours, c)?)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Targets {
+            first: found.first().copied(),
+            names,
+            within,
+        }
+    }
+}
+
+/// The block's name must be a block of the artifact `r` names.
+fn reference(def: &Block, b: &BlockUse, r: &BlockRef, targets: &Targets, sink: &mut Sink) {
+    if targets.names.contains(b.name.as_str()) {
         return;
     }
-    let within = r
-        .captures
-        .iter()
-        .filter_map(|c| Some(format!("{c} `{}`", value(&ours, c)?)))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let msg = match targets.first() {
+    // Past the cap the finding is only counted: no message, no hint search.
+    if sink.full("block-reference-unknown") {
+        sink.push("block-reference-unknown", b.range, String::new());
+        return;
+    }
+    let wanted = r.block.as_deref().unwrap_or(&def.id);
+    let msg = match targets.first {
         Some(t) => {
             let names = t
                 .blocks
@@ -171,10 +211,11 @@ fn reference(
             format!("{} `{}` is not one of {}{hint}", label(def), b.name, t.path)
         }
         None => format!(
-            "{} `{}` refers to a `{}` that does not exist ({within})",
+            "{} `{}` refers to a `{}` that does not exist ({})",
             label(def),
             b.name,
-            r.kind
+            r.kind,
+            targets.within
         ),
     };
     sink.push("block-reference-unknown", b.range, msg);

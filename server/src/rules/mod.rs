@@ -323,7 +323,19 @@ pub struct Sink<'a> {
     adopted: bool,
     /// (code, cause) → index in `out` of the finding that reports it.
     causes: std::collections::HashMap<(&'static str, String), usize>,
+    /// Findings of each code kept, and those left out past `MAX_PER_CODE`.
+    counts: std::collections::HashMap<&'static str, (usize, usize)>,
+    /// Index in `out` → related places left out past `MAX_RELATED_KEPT`.
+    hidden: std::collections::HashMap<usize, usize>,
 }
+
+/// The most findings of one code in one file: a generated file with 100,000
+/// requirements nobody cites says so in 200 findings and a count, not in
+/// 100,000 (each one a message built, sorted, serialized and sent).
+pub const MAX_PER_CODE: usize = 200;
+/// The most related places kept on one finding (one id cited 100,000 times);
+/// the others are counted in its message.
+pub const MAX_RELATED_KEPT: usize = 100;
 
 impl<'a> Sink<'a> {
     pub fn new(ws: &'a Workspace, path: &'a str) -> Sink<'a> {
@@ -334,7 +346,17 @@ impl<'a> Sink<'a> {
             loose: false,
             adopted: ws.schemas.in_root(path),
             causes: std::collections::HashMap::new(),
+            counts: std::collections::HashMap::new(),
+            hidden: std::collections::HashMap::new(),
         }
+    }
+
+    /// Whether findings of `code` are no longer kept in this file: a rule
+    /// may skip the work of building their messages.
+    pub fn full(&self, code: &str) -> bool {
+        self.counts
+            .get(code)
+            .is_some_and(|&(kept, _)| kept >= MAX_PER_CODE)
     }
 
     pub fn push(
@@ -389,6 +411,22 @@ impl<'a> Sink<'a> {
         }
     }
 
+    /// The last kept finding of a code that overflowed says how many more
+    /// there are.
+    fn name_dropped(&mut self) {
+        for (code, &(_, dropped)) in &self.counts {
+            if dropped == 0 {
+                continue;
+            }
+            if let Some(d) = self.out.iter_mut().rev().find(|d| d.code == *code) {
+                d.message = format!(
+                    "{} ({dropped} more `{code}` findings in this file are not shown)",
+                    d.message
+                );
+            }
+        }
+    }
+
     /// A finding that stands for several places says where the others are,
     /// for outputs that show no related locations (the human format).
     fn name_related_lines(&mut self, lines: &crate::text::LineMap) {
@@ -412,26 +450,34 @@ impl<'a> Sink<'a> {
                     .to_string()
                 })
                 .collect();
-            let more = d.related.len().saturating_sub(SHOWN);
+            let more =
+                d.related.len().saturating_sub(SHOWN) + self.hidden.get(&i).copied().unwrap_or(0);
             let tail = if more > 0 {
                 format!(" and {more} more")
             } else {
                 String::new()
             };
-            let s = if d.related.len() == 1 { "" } else { "s" };
+            let s = if d.related.len() + self.hidden.get(&i).copied().unwrap_or(0) == 1 {
+                ""
+            } else {
+                "s"
+            };
             d.message = format!("{} (also on line{s} {}{tail})", d.message, at.join(", "));
         }
     }
 
     /// Adds `range` to the finding already reported for this cause, if any.
     fn relate(&mut self, code: &'static str, cause: &str, range: TextRange) -> bool {
-        let Some(d) = self
-            .causes
-            .get(&(code, cause.to_string()))
-            .and_then(|&i| self.out.get_mut(i))
-        else {
+        let Some(&i) = self.causes.get(&(code, cause.to_string())) else {
             return false;
         };
+        let Some(d) = self.out.get_mut(i) else {
+            return false;
+        };
+        if d.related.len() >= MAX_RELATED_KEPT {
+            *self.hidden.entry(i).or_default() += 1;
+            return true;
+        }
         d.related.push(Related {
             path: self.path.to_string(),
             range,
@@ -455,6 +501,12 @@ impl<'a> Sink<'a> {
         if self.loose && TEMPLATE_CODES.contains(&code) {
             configured = configured.max(Severity::Info);
         }
+        let count = self.counts.entry(code).or_default();
+        if count.0 >= MAX_PER_CODE {
+            count.1 += 1;
+            return None;
+        }
+        count.0 += 1;
         self.out.push(Diagnostic {
             path: self.path.to_string(),
             code,
@@ -542,6 +594,7 @@ pub fn check_artifact(ws: &Workspace, art: &Artifact) -> Vec<Diagnostic> {
     routes::check(ws, art, &mut sink);
     route_acks::check(ws, art, &mut sink);
     sink.name_related_lines(&art.lines);
+    sink.name_dropped();
     sink.out
         .sort_by_key(|d| (d.range.start, d.range.end, d.code));
     sink.out
