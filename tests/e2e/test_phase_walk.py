@@ -10,9 +10,12 @@ from conftest import AgentopsClient
 
 RESEARCH = "agentops/infrastructure-ops/research/cache-layer-research.md"
 PLAN = "agentops/infrastructure-ops/plans/cache-layer-plan.md"
+# Complete research with content: one of headings only is unstarted (blank),
+# whatever its status says, and offers no Advance.
 RESEARCH_TEXT = (
     "---\nstatus: complete\n---\n# Research: Cache layer\n\n"
-    "## Problem Statement\n## Scope\n## Key Findings\n## Recommended Approach\n"
+    "## Problem Statement\nReads hit the database on every request.\n"
+    "## Scope\n## Key Findings\n## Recommended Approach\n"
     "## Open Questions\n## References\n## Next Steps\n"
 )
 

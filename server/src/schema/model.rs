@@ -512,6 +512,11 @@ pub struct StatusRule {
     /// without a status field): with none checked they have not started.
     #[serde(default = "yes")]
     pub assume_done: bool,
+    /// Its checkboxes are the work item's tasks, summed in `status`
+    /// (`tasks N/M`). `false` for reports whose boxes repeat tasks kept
+    /// elsewhere (a final verification's list of completed tasks).
+    #[serde(default = "yes")]
+    pub tasks: bool,
     /// Kinds of the same work item that must be finished when this status
     /// says done (a spec marked complete needs its tasks done), and whose
     /// being finished contradicts a status still in progress.

@@ -201,7 +201,9 @@ pub fn tasks(ws: &Workspace, artifacts: &[String]) -> Option<Tasks> {
         let Some(rule) = ws.kind_of(a).and_then(|k| k.status.as_ref()) else {
             continue;
         };
-        if rule.checklist.is_some() {
+        // A sign-off checklist is no task list, nor is a report that
+        // repeats the tasks of another file.
+        if rule.checklist.is_some() || !rule.tasks {
             continue;
         }
         total += a.tasks.len();
