@@ -146,3 +146,30 @@ async def test_an_existing_bundle_needs_overwrite(vscode: AgentopsClient):
     with pytest.raises(JsonRpcException) as err:
         await run(c, "agentops.bundleSave", {"name": "k8s-upgrade-plan", "from": [PLAN]})
     assert "exists" in str(err.value)
+
+
+TASKS = "agentops/product-dev/specs/2025-11-07-payment-integration/tasks.md"
+
+
+async def test_the_digest_keeps_every_open_task_whole(vscode: AgentopsClient, workspace):
+    """Issue 15, point 1, through the editor: a bundle of a tasks file keeps
+    every open task whole, points at the completed ones in one line, cuts no
+    section and drops `/bundle-…` command lines; recall is measured."""
+    c = vscode
+    tasks = c.open(TASKS)
+    await c.settle()
+    saved = await run(
+        c, "agentops.bundleSave", {"name": "payment-integration-implementation", "uri": tasks, "from": [TASKS]}
+    )
+    assert saved["recall"] == 1.0, saved
+    digest = (workspace / ".agentops/bundles/payment-integration-implementation.md").read_text(encoding="utf-8")
+    source = (workspace / TASKS).read_text(encoding="utf-8")
+    open_tasks = [line for line in source.splitlines() if line.lstrip().startswith("- [ ]")]
+    assert len(open_tasks) == 14
+    for t in open_tasks:
+        assert t in digest, f"open task {t!r} missing"
+    for t in (line for line in source.splitlines() if line.lstrip().startswith("- [x]")):
+        assert t not in digest, f"completed task {t!r} kept"
+    assert "completed tasks: `tasks.md` §" in digest
+    assert "more lines in the snapshot" not in digest
+    assert not any(line.lstrip().startswith("/bundle-") for line in digest.splitlines())

@@ -2,7 +2,10 @@
 //! the code those tasks declare. `trace --requirements` prints it; hover on
 //! a requirement shows its row; definition on a citation goes to the id.
 
+use std::collections::HashSet;
+
 use crate::artifact::Artifact;
+use crate::artifact::blocks::RequirementId;
 use crate::rules::trace::covers;
 use crate::text::TextRange;
 use crate::workspace::Workspace;
@@ -39,31 +42,41 @@ pub fn matrix(ws: &Workspace) -> Vec<Row> {
 
 /// The rows of one requirements artifact.
 pub fn rows_of(ws: &Workspace, art: &Artifact) -> Vec<Row> {
+    let citing = citing(ws, art);
+    art.requirement_ids
+        .iter()
+        .map(|r| row(art, r, &citing))
+        .collect()
+}
+
+/// The artifacts of `art`'s work item that cite requirements, by path.
+fn citing<'a>(ws: &'a Workspace, art: &'a Artifact) -> Vec<&'a Artifact> {
     let mut citing: Vec<&Artifact> = ws
         .work_item_peers(art)
         .filter(|a| !a.citations.is_empty())
         .collect();
     citing.sort_by(|a, b| a.path.cmp(&b.path));
-    art.requirement_ids
-        .iter()
-        .map(|r| Row {
-            path: art.path.clone(),
-            id: r.id.clone(),
-            range: r.range,
-            tasks: tasks_citing(&citing, &r.id),
-        })
-        .collect()
+    citing
+}
+
+fn row(art: &Artifact, r: &RequirementId, citing: &[&Artifact]) -> Row {
+    Row {
+        path: art.path.clone(),
+        id: r.id.clone(),
+        range: r.range,
+        tasks: tasks_citing(citing, &r.id),
+    }
 }
 
 fn tasks_citing(citing: &[&Artifact], id: &str) -> Vec<TaskRef> {
     let mut out: Vec<TaskRef> = Vec::new();
     for a in citing {
-        let mut seen: Vec<usize> = Vec::new();
+        // A set: a requirement cited by 100,000 tasks stays linear.
+        let mut seen: HashSet<usize> = HashSet::new();
         for c in a.citations.iter().filter(|c| covers(&c.id, id)) {
-            let Some(i) = c.task.filter(|i| !seen.contains(i)) else {
+            let Some(i) = c.task.filter(|i| seen.insert(*i)) else {
                 continue;
             };
-            seen.push(i);
             let Some(t) = a.tasks.get(i) else { continue };
             // A task's code: what is declared from its line to the next task's.
             let end = a.tasks.get(i + 1).map_or(u32::MAX, |n| n.range.start);
@@ -105,7 +118,8 @@ pub fn row_at(ws: &Workspace, art: &Artifact, offset: u32) -> Option<Row> {
         .requirement_ids
         .iter()
         .find(|r| r.range.contains(offset))?;
-    rows_of(ws, art).into_iter().find(|row| row.id == r.id)
+    // Only this row: every row would cost requirements × citations.
+    Some(row(art, r, &citing(ws, art)))
 }
 
 /// Markdown for a hover on a requirement: its tasks and their code.
