@@ -292,7 +292,7 @@ try {
     await wb.activeTab("k8s-upgrade-implementation.md");
   });
 
-  await test("status view: Show Status lists the flavors in use and their work items", async () => {
+  await test("status view: Show Status lists the flavors in use and their work items; a work item opens its file", async () => {
     await wb.command("Agentops: Show Status");
     const view = page.locator(".pane", { has: page.locator(".pane-header", { hasText: "Agentops Status" }) });
     const rows = view.locator(".monaco-list-row");
@@ -304,6 +304,13 @@ try {
     await waitFor("the status tree", async () => (await rows.count()) >= want.length);
     const shown = await rows.evaluateAll((els) => els.map((e) => e.querySelector(".label-name")?.textContent?.trim() ?? ""));
     assertEqual(shown.slice(0, want.length), want, "rows of the Agentops Status view");
+    // A work item opens its file as `status` names it: the current phase's first
+    // artifact, else its last one.
+    const item = first.items[0];
+    const here = item.phases.find((ph) => ph.id === item.current && ph.artifacts.length > 0);
+    const file = here ? here.artifacts[0] : item.artifacts[item.artifacts.length - 1];
+    await rows.nth(shown.indexOf(item.key)).click();
+    await wb.activeTab(path.basename(file));
   });
 
   await test("Explorer context menu: Show Specs for This File lists what the CLI traces", async () => {
