@@ -112,13 +112,23 @@ export class Workbench {
 
   // Code actions at the cursor ("Quick Fix..." or "Refactor...") and applies the one whose
   // title contains `title`, with the keyboard (the widget's pointer block eats clicks).
+  //
+  // Asked up to three times: right after a file is opened, VS Code's request can meet an
+  // empty answer ("No refactorings available", about 1 run in 3 on the k8s plan; not
+  // understood yet, noted on issue 14). Each retry is printed, so a log shows how often.
   async codeAction(paletteLabel, title) {
-    await this.command(paletteLabel);
     const rows = this.page.locator(".action-widget .monaco-list-row.action");
-    try {
-      await rows.first().waitFor({ timeout: LONG });
-    } catch (e) {
-      throw new Error(`no code actions shown for "${title}"`, { cause: e });
+    for (let attempt = 1; ; attempt++) {
+      await this.command(paletteLabel);
+      try {
+        await rows.first().waitFor({ timeout: LONG / 3 });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw new Error(`no code actions shown for "${title}"`, { cause: e });
+        console.log(`  (no code actions shown for "${title}" on attempt ${attempt}: asking again)`);
+        await this.page.keyboard.press("Escape");
+        await this.page.waitForTimeout(1000);
+      }
     }
     for (let i = 0; i < 40; i++) {
       const focused = (await this.page.locator(".action-widget .monaco-list-row.action.focused").getAttribute("aria-label").catch(() => "")) ?? "";
