@@ -215,7 +215,9 @@ fn group_matches(
     let mut out = Vec::new();
     for (offset, part) in outside_at(text, TextRange::new(body, to_u32(text.len())), code) {
         for caps in re.captures_iter(part) {
-            if let Some(g) = caps.get(1).or_else(|| caps.get(0)) {
+            // The first group that took part: a pattern may give one
+            // alternative per way of citing, each with its own group.
+            if let Some(g) = caps.iter().skip(1).flatten().next().or_else(|| caps.get(0)) {
                 let start = offset + to_u32(g.start());
                 out.push((
                     g.as_str().to_string(),
